@@ -1,0 +1,58 @@
+/* Stage a: the name's own A/AAAA records, following CNAMEs, with the
+ * canonical name and aliases nss_dns would give. */
+#include "stage.h"
+
+#include <sys/socket.h>
+
+static int family_type(int family)
+{
+	return family == AF_INET ? ns_t_a : ns_t_aaaa;
+}
+
+enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bool search,
+				       int family, bool with_names, struct mxf_answer *ans)
+{
+	struct mxf_dnsmsg msg;
+	struct mxf_dns *dns;
+	char canon[NS_MAXDNAME];
+	uint32_t ttl = MXF_TTL_NONE;
+	enum mxf_outcome o = mxf_query_dns(q, &dns);
+
+	if (o != MXF_FOUND)
+		return o;
+	o = mxf_dns_query(dns, host, family_type(family), search, &msg);
+	if (o != MXF_FOUND)
+		return o;
+	if (mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, NULL, &ttl) != 0)
+		return MXF_NO_RECOVERY;
+	/* A CNAME without addresses at its end is NO_DATA, as in nss_dns. */
+	if (mxf_dnsmsg_addresses(&msg, ns_s_an, canon, family, ans) == 0)
+		return MXF_NO_DATA;
+	mxf_answer_lower_ttl(ans, ttl);
+	if (with_names) {
+		if (!ans->has_name)
+			mxf_answer_set_name(ans, canon);
+		mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, ans, &ttl);
+	}
+	return MXF_FOUND;
+}
+
+enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans)
+{
+	int families[2];
+	unsigned n = mxf_query_families(q, families);
+	enum mxf_outcome result = MXF_NO_NAME;
+	bool found = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		enum mxf_outcome o = mxf_resolve_addresses(q, q->name, true, families[i], true, ans);
+		if (o == MXF_FOUND)
+			found = true;
+		else
+			result = mxf_outcome_heavier(result, o);
+		/* No such name for one family means none for the other. */
+		if (o == MXF_NO_NAME)
+			break;
+	}
+	return found ? MXF_FOUND : result;
+}

@@ -1,0 +1,33 @@
+/* The only place that talks to DNS servers: libresolv on per-lookup state
+ * (res_ninit), with the config's dns_server lines replacing resolv.conf's
+ * servers when given. */
+#ifndef MXF_DNS_H
+#define MXF_DNS_H
+
+#include "config.h"
+#include "dnsmsg.h"
+#include "outcome.h"
+
+#include <resolv.h>
+#include <stdbool.h>
+
+struct mxf_dns {
+	struct __res_state res;
+	bool ready;
+	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
+	unsigned queries; /* sent by this lookup, for debug lines */
+	bool debug;
+};
+
+/* Prepares DNS for one lookup.  Cheap: glibc caches resolv.conf. */
+enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg);
+void mxf_dns_close(struct mxf_dns *dns);
+
+/* Asks NAME/TYPE (class IN).  SEARCH applies resolv.conf's search list as
+ * nss_dns does (a trailing dot means absolute); otherwise NAME is taken as
+ * fully qualified.  On MXF_FOUND, MSG reads the reply, valid until the next
+ * query.  A reply that fails validation is MXF_NO_RECOVERY. */
+enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search,
+			       struct mxf_dnsmsg *msg);
+
+#endif

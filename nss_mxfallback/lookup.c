@@ -1,0 +1,141 @@
+#include "lookup.h"
+
+#include "config_file.h"
+#include "log.h"
+#include "stage.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* One per thread, heap-allocated on the first ERANGE.  The key's destructor
+ * is libc's free(), so a thread's exit never calls into this module (which
+ * may be unloaded by then). */
+struct kept_answer {
+	bool valid;
+	int family;
+	char name[NS_MAXDNAME];
+	struct mxf_result result;
+};
+
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+static bool kept_key_ok;
+
+static void make_key(void)
+{
+	kept_key_ok = pthread_key_create(&kept_key, free) == 0;
+}
+
+static struct kept_answer *kept_answer(bool create)
+{
+	struct kept_answer *k;
+
+	pthread_once(&kept_once, make_key);
+	if (!kept_key_ok)
+		return NULL;
+	k = pthread_getspecific(kept_key);
+	if (k == NULL && create) {
+		k = calloc(1, sizeof(*k));
+		if (k != NULL && pthread_setspecific(kept_key, k) != 0) {
+			free(k);
+			k = NULL;
+		}
+	}
+	return k;
+}
+
+void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_result *res)
+{
+	struct kept_answer *k = kept_answer(true);
+
+	if (k == NULL || strlen(name) >= sizeof(k->name))
+		return;
+	strcpy(k->name, name);
+	k->family = family;
+	k->result = *res;
+	k->valid = true;
+}
+
+/* Replays the kept answer once, if it is for this name and family. */
+static bool replay_kept(const char *name, int family, struct mxf_result *res)
+{
+	struct kept_answer *k = kept_answer(false);
+
+	if (k == NULL || !k->valid)
+		return false;
+	k->valid = false;
+	if (k->family != family || strcmp(k->name, name) != 0)
+		return false;
+	*res = k->result;
+	return true;
+}
+
+static const char *stage_name(enum mxf_stage s)
+{
+	static const char *const names[] = { "mx", "a", "wins", "lmhosts" };
+
+	return names[s];
+}
+
+static enum mxf_outcome run_stage(enum mxf_stage s, struct mxf_query *q, struct mxf_answer *ans)
+{
+	switch (s) {
+	case MXF_STAGE_MX:
+		return q->dns_done ? MXF_NO_NAME : mxf_stage_mx(q, ans);
+	case MXF_STAGE_A:
+		return q->dns_done ? MXF_NO_NAME : mxf_stage_a(q, ans);
+	case MXF_STAGE_WINS:
+		return mxf_stage_wins(q, ans);
+	case MXF_STAGE_LMHOSTS:
+		return mxf_stage_lmhosts(q, ans);
+	}
+	return MXF_NO_NAME;
+}
+
+static void run_stages(struct mxf_query *q, struct mxf_result *res)
+{
+	const struct mxf_config *cfg = q->cfg;
+
+	res->outcome = MXF_NO_NAME;
+	for (unsigned i = 0; i < cfg->n_stages && !q->stop; i++) {
+		mxf_answer_init(&res->answer);
+		enum mxf_outcome o = run_stage(cfg->stages[i], q, &res->answer);
+		mxf_log_debug(cfg->debug, "%s (family %d): stage %s: outcome %d, %u addresses",
+			      q->name, q->family, stage_name(cfg->stages[i]), (int)o,
+			      o == MXF_FOUND ? res->answer.n_addrs : 0);
+		if (o == MXF_FOUND) {
+			res->outcome = MXF_FOUND;
+			return;
+		}
+		res->outcome = mxf_outcome_heavier(res->outcome, o);
+	}
+}
+
+void mxf_lookup(const char *name, int family, struct mxf_result *res)
+{
+	struct mxf_config *cfg;
+	struct mxf_query q;
+
+	if (replay_kept(name, family, res))
+		return;
+	memset(res, 0, sizeof(*res));
+	res->outcome = MXF_NO_RESOURCES;
+	cfg = malloc(sizeof(*cfg));
+	if (cfg == NULL)
+		return;
+	if (mxf_config_current(cfg) != 0) {
+		res->config_broken = true;
+		free(cfg);
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.name = name;
+	q.family = family;
+	q.cfg = cfg;
+	run_stages(&q, res);
+	if (q.dns_opened)
+		mxf_dns_close(&q.dns);
+	free(cfg);
+}

@@ -1,0 +1,25 @@
+/* Runs the configured stages in order for one name, and keeps the last
+ * answer per thread so the caller's retry after ERANGE sends no new query. */
+#ifndef MXF_LOOKUP_H
+#define MXF_LOOKUP_H
+
+#include "answer.h"
+#include "outcome.h"
+
+#include <stdbool.h>
+
+struct mxf_result {
+	bool config_broken; /* the config file is unusable: NSS_STATUS_UNAVAIL */
+	enum mxf_outcome outcome;
+	struct mxf_answer answer; /* meaningful when outcome is MXF_FOUND */
+};
+
+/* Fills RES for NAME and FAMILY (AF_INET, AF_INET6 or AF_UNSPEC).  When this
+ * thread's previous call for the same name and family ended in ERANGE, the
+ * kept answer is replayed instead. */
+void mxf_lookup(const char *name, int family, struct mxf_result *res);
+
+/* Keeps RES for this thread's next call with NAME and FAMILY. */
+void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_result *res);
+
+#endif

@@ -1,0 +1,151 @@
+/* Stage mx: the addresses of the name's mail exchangers, best first, as
+ * Exchange 5.0's Internet Mail Service resolved a mail domain. */
+#include "mxset.h"
+#include "stage.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+
+struct mx_work {
+	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
+	unsigned order[MXF_MAX_MX_RECORDS];
+	unsigned char *reply; /* a copy: exchanger queries reuse the DNS buffer */
+	struct mxf_dnsmsg msg;
+	char owner[NS_MAXDNAME];
+};
+
+static uint32_t shuffle_seed(void)
+{
+	uint32_t seed;
+	struct timespec ts;
+
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
+		return seed;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
+}
+
+/* Adds one exchanger's addresses: from the additional section when the
+ * reply carries them for a family, else by asking for them. */
+static enum mxf_outcome exchanger_addresses(struct mxf_query *q, struct mx_work *w,
+					    const char *host, struct mxf_answer *ans)
+{
+	int families[2];
+	unsigned n = mxf_query_families(q, families);
+	enum mxf_outcome worst = MXF_NO_DATA;
+	unsigned before = ans->n_addrs;
+
+	for (unsigned i = 0; i < n; i++) {
+		if (mxf_dnsmsg_addresses(&w->msg, ns_s_ar, host, families[i], ans) > 0)
+			continue;
+		enum mxf_outcome o = mxf_resolve_addresses(q, host, false, families[i], false, ans);
+		if (o != MXF_FOUND)
+			worst = mxf_outcome_heavier(worst, o);
+	}
+	return ans->n_addrs > before ? MXF_FOUND : worst;
+}
+
+/* Names the answer for the best exchanger that gave addresses; the asked
+ * domain (and any CNAME on the way to it) become aliases. */
+static void name_answer(struct mx_work *w, const char *exchanger, struct mxf_answer *ans)
+{
+	uint32_t ttl = MXF_TTL_NONE;
+	char owner[NS_MAXDNAME];
+
+	mxf_answer_set_name(ans, exchanger);
+	mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, owner, ans, &ttl);
+	mxf_answer_add_alias(ans, owner);
+	mxf_answer_lower_ttl(ans, ttl);
+}
+
+static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, unsigned n,
+				       struct mxf_answer *ans)
+{
+	unsigned chosen = mxf_mx_order(w->mx, n, q->cfg->mx_targets_all, q->cfg->mx_max_hosts,
+				       shuffle_seed(), w->order);
+	enum mxf_outcome worst = MXF_NO_DATA;
+	const char *best = NULL;
+
+	for (unsigned i = 0; i < chosen; i++) {
+		const struct mxf_mx *mx = &w->mx[w->order[i]];
+		enum mxf_outcome o = exchanger_addresses(q, w, mx->host, ans);
+		if (o != MXF_FOUND) {
+			worst = mxf_outcome_heavier(worst, o);
+			continue;
+		}
+		mxf_answer_lower_ttl(ans, mx->ttl);
+		if (best == NULL)
+			best = mx->host;
+	}
+	if (best != NULL) {
+		name_answer(w, best, ans);
+		return MXF_FOUND;
+	}
+	/* A temporary failure must not fall back to the domain's own address:
+	 * the mail would go to the wrong host.  Otherwise IMS's rule holds:
+	 * exchangers without addresses send us on to the A records (RFC 5321
+	 * would call this an error; README says so). */
+	if (mxf_outcome_is_temporary(worst))
+		q->dns_done = true;
+	return worst;
+}
+
+static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
+				      struct mxf_answer *ans)
+{
+	uint32_t ttl = MXF_TTL_NONE;
+	unsigned n;
+
+	if (mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, w->owner, NULL, &ttl) != 0)
+		return MXF_NO_RECOVERY;
+	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
+	if (n == 0)
+		return MXF_NO_DATA; /* no MX: the implicit MX is the name itself */
+	if (mxf_mx_is_null(w->mx, n)) {
+		q->stop = true; /* RFC 7505: no mail, and no fallback to A */
+		return MXF_NO_DATA;
+	}
+	return use_exchangers(q, w, n, ans);
+}
+
+/* Keeps a copy of the MX reply, which the exchangers' own queries would
+ * otherwise overwrite in the DNS buffer. */
+static int keep_reply(struct mx_work *w, const struct mxf_dnsmsg *msg)
+{
+	size_t len = (size_t)ns_msg_size(msg->handle);
+
+	w->reply = malloc(len);
+	if (w->reply == NULL)
+		return -1;
+	memcpy(w->reply, ns_msg_base(msg->handle), len);
+	return mxf_dnsmsg_open(&w->msg, w->reply, len);
+}
+
+enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
+{
+	struct mxf_dnsmsg msg;
+	struct mxf_dns *dns;
+	struct mx_work *w;
+	enum mxf_outcome o;
+
+	if (!mxf_config_mx_allowed(q->cfg, program_invocation_short_name))
+		return MXF_NO_NAME;
+	o = mxf_query_dns(q, &dns);
+	if (o == MXF_FOUND)
+		o = mxf_dns_query(dns, q->name, ns_t_mx, true, &msg);
+	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
+		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
+	if (o != MXF_FOUND)
+		return o;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return MXF_NO_RESOURCES;
+	o = keep_reply(w, &msg) == 0 ? read_mx_reply(q, w, ans) : MXF_NO_RESOURCES;
+	free(w->reply);
+	free(w);
+	return o;
+}

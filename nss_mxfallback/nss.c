@@ -1,0 +1,183 @@
+/* The NSS entry points: thin glue.  Each looks the name up once, maps the
+ * outcome to what glibc's own dns module would return, and packs the answer
+ * into the caller's buffer. */
+#include "lookup.h"
+#include "pack.h"
+
+#include <arpa/nameser.h>
+#include <errno.h>
+#include <netdb.h>
+#include <nss.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+EXPORT enum nss_status _nss_mxfallback_gethostbyname4_r(const char *name,
+							struct gaih_addrtuple **pat, char *buffer,
+							size_t buflen, int *errnop, int *h_errnop,
+							int32_t *ttlp);
+EXPORT enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af,
+							struct hostent *host, char *buffer,
+							size_t buflen, int *errnop, int *h_errnop,
+							int32_t *ttlp, char **canonp);
+EXPORT enum nss_status _nss_mxfallback_gethostbyname2_r(const char *name, int af,
+							struct hostent *host, char *buffer,
+							size_t buflen, int *errnop, int *h_errnop);
+EXPORT enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct hostent *host,
+						       char *buffer, size_t buflen, int *errnop,
+						       int *h_errnop);
+
+/* The statuses nss_dns gives for the same DNS outcome (resolv/nss_dns). */
+static enum nss_status not_found(const struct mxf_result *res, int *errnop, int *h_errnop)
+{
+	if (res->config_broken) {
+		*h_errnop = NO_RECOVERY;
+		return NSS_STATUS_UNAVAIL;
+	}
+	switch (res->outcome) {
+	case MXF_FOUND:
+	case MXF_NO_NAME:
+		*h_errnop = HOST_NOT_FOUND;
+		return NSS_STATUS_NOTFOUND;
+	case MXF_NO_DATA:
+		*h_errnop = NO_DATA;
+		return NSS_STATUS_NOTFOUND;
+	case MXF_NO_RECOVERY:
+		*h_errnop = NO_RECOVERY;
+		return NSS_STATUS_NOTFOUND;
+	case MXF_SERVER_FAILED:
+		*h_errnop = TRY_AGAIN;
+		*errnop = EAGAIN;
+		return NSS_STATUS_NOTFOUND;
+	case MXF_UNREACHABLE:
+		*h_errnop = TRY_AGAIN;
+		*errnop = EAGAIN;
+		return NSS_STATUS_UNAVAIL;
+	case MXF_NO_RESOURCES:
+		break;
+	}
+	*h_errnop = NETDB_INTERNAL;
+	*errnop = ENOMEM;
+	return NSS_STATUS_UNAVAIL;
+}
+
+/* glibc grows its buffer and calls again only for exactly this triple. */
+static enum nss_status too_small(const char *name, int af, const struct mxf_result *res,
+				 int *errnop, int *h_errnop)
+{
+	mxf_lookup_keep_for_retry(name, af, res);
+	*errnop = ERANGE;
+	*h_errnop = NETDB_INTERNAL;
+	return NSS_STATUS_TRYAGAIN;
+}
+
+static int32_t reported_ttl(const struct mxf_answer *ans)
+{
+	return ans->ttl > INT32_MAX ? INT32_MAX : (int32_t)ans->ttl;
+}
+
+static bool usable_name(const char *name)
+{
+	return name != NULL && name[0] != '\0' && strlen(name) < NS_MAXDNAME;
+}
+
+static struct mxf_result *lookup(const char *name, int af, int *errnop, int *h_errnop)
+{
+	struct mxf_result *res = malloc(sizeof(*res));
+
+	if (res == NULL) {
+		*errnop = ENOMEM;
+		*h_errnop = NETDB_INTERNAL;
+		return NULL;
+	}
+	mxf_lookup(name, af, res);
+	return res;
+}
+
+enum nss_status _nss_mxfallback_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
+						 char *buffer, size_t buflen, int *errnop,
+						 int *h_errnop, int32_t *ttlp)
+{
+	int saved_errno = errno;
+	enum nss_status status;
+	struct mxf_result *res;
+
+	if (!usable_name(name)) {
+		*h_errnop = HOST_NOT_FOUND;
+		return NSS_STATUS_NOTFOUND;
+	}
+	res = lookup(name, AF_UNSPEC, errnop, h_errnop);
+	if (res == NULL)
+		return NSS_STATUS_UNAVAIL;
+	errno = saved_errno;
+	if (res->outcome != MXF_FOUND || res->config_broken) {
+		status = not_found(res, errnop, h_errnop);
+	} else if (mxf_pack_tuples(&res->answer, pat, buffer, buflen) != 0) {
+		status = too_small(name, AF_UNSPEC, res, errnop, h_errnop);
+	} else {
+		if (ttlp != NULL)
+			*ttlp = reported_ttl(&res->answer);
+		*h_errnop = NETDB_SUCCESS;
+		status = NSS_STATUS_SUCCESS;
+	}
+	free(res);
+	return status;
+}
+
+enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struct hostent *host,
+						 char *buffer, size_t buflen, int *errnop,
+						 int *h_errnop, int32_t *ttlp, char **canonp)
+{
+	int saved_errno = errno;
+	enum nss_status status;
+	struct mxf_result *res;
+
+	if (af != AF_INET && af != AF_INET6) {
+		*errnop = EAFNOSUPPORT;
+		*h_errnop = NO_DATA;
+		return NSS_STATUS_UNAVAIL;
+	}
+	if (!usable_name(name)) {
+		*h_errnop = HOST_NOT_FOUND;
+		return NSS_STATUS_NOTFOUND;
+	}
+	res = lookup(name, af, errnop, h_errnop);
+	if (res == NULL)
+		return NSS_STATUS_UNAVAIL;
+	errno = saved_errno;
+	if (res->outcome != MXF_FOUND || res->config_broken) {
+		status = not_found(res, errnop, h_errnop);
+	} else if (mxf_pack_hostent(&res->answer, af, host, buffer, buflen) != 0) {
+		status = too_small(name, af, res, errnop, h_errnop);
+	} else {
+		if (ttlp != NULL)
+			*ttlp = reported_ttl(&res->answer);
+		if (canonp != NULL)
+			*canonp = host->h_name;
+		*h_errnop = NETDB_SUCCESS;
+		status = NSS_STATUS_SUCCESS;
+	}
+	free(res);
+	return status;
+}
+
+enum nss_status _nss_mxfallback_gethostbyname2_r(const char *name, int af, struct hostent *host,
+						 char *buffer, size_t buflen, int *errnop,
+						 int *h_errnop)
+{
+	return _nss_mxfallback_gethostbyname3_r(name, af, host, buffer, buflen, errnop, h_errnop,
+						NULL, NULL);
+}
+
+/* Without RES_USE_INET6 (deprecated, ignored since glibc 2.26) nss_dns
+ * answers gethostbyname_r with IPv4 only; so do we. */
+enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct hostent *host,
+						char *buffer, size_t buflen, int *errnop,
+						int *h_errnop)
+{
+	return _nss_mxfallback_gethostbyname3_r(name, AF_INET, host, buffer, buflen, errnop,
+						h_errnop, NULL, NULL);
+}

@@ -1,0 +1,30 @@
+/* How a stage or a DNS query ended, in words every stage shares.  Ordered by
+ * weight: when no stage finds an address, the heaviest outcome seen is what
+ * the caller is told (a temporary DNS failure outweighs "no such name", so a
+ * mailer defers instead of bouncing).  nss.c maps these to NSS statuses. */
+#ifndef MXF_OUTCOME_H
+#define MXF_OUTCOME_H
+
+#include <stdbool.h>
+
+enum mxf_outcome {
+	MXF_FOUND,
+	MXF_NO_NAME, /* the name does not exist here: HOST_NOT_FOUND */
+	MXF_NO_DATA, /* the name exists without an address of the family */
+	MXF_NO_RECOVERY, /* refused, malformed or unusable answer */
+	MXF_SERVER_FAILED, /* SERVFAIL: temporary */
+	MXF_UNREACHABLE, /* no server answered in time: temporary */
+	MXF_NO_RESOURCES, /* out of file descriptors or memory */
+};
+
+static inline bool mxf_outcome_is_temporary(enum mxf_outcome o)
+{
+	return o >= MXF_SERVER_FAILED;
+}
+
+static inline enum mxf_outcome mxf_outcome_heavier(enum mxf_outcome a, enum mxf_outcome b)
+{
+	return a > b ? a : b;
+}
+
+#endif

@@ -1,0 +1,33 @@
+/* The per-lookup state stages share. */
+#include "stage.h"
+
+#include <sys/socket.h>
+
+enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns)
+{
+	if (!q->dns_opened) {
+		enum mxf_outcome o = mxf_dns_open(&q->dns, q->cfg);
+		q->dns_opened = true;
+		if (o != MXF_FOUND) {
+			q->dns_done = true;
+			return o;
+		}
+	}
+	if (!q->dns.ready || q->dns.buf == NULL)
+		return MXF_NO_RESOURCES;
+	*dns = &q->dns;
+	return MXF_FOUND;
+}
+
+/* IPv4 first for AF_UNSPEC, as nss_dns lists A before AAAA; getaddrinfo
+ * re-sorts by RFC 6724 anyway. */
+unsigned mxf_query_families(const struct mxf_query *q, int families[2])
+{
+	if (q->family != AF_UNSPEC) {
+		families[0] = q->family;
+		return 1;
+	}
+	families[0] = AF_INET;
+	families[1] = AF_INET6;
+	return 2;
+}

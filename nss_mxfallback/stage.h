@@ -1,0 +1,41 @@
+/* What every stage is handed and how it answers.  A stage fills ANS and
+ * returns MXF_FOUND, or says why not; it knows nothing of NSS. */
+#ifndef MXF_STAGE_H
+#define MXF_STAGE_H
+
+#include "answer.h"
+#include "config.h"
+#include "dns.h"
+#include "outcome.h"
+
+#include <stdbool.h>
+
+struct mxf_query {
+	const char *name; /* as the caller wrote it */
+	int family; /* AF_INET, AF_INET6, or AF_UNSPEC for both */
+	const struct mxf_config *cfg;
+	struct mxf_dns dns; /* opened on first use */
+	bool dns_opened;
+	bool dns_done; /* DNS said all it will: later DNS stages are skipped */
+	bool stop; /* the answer is final (null MX): no later stage runs */
+};
+
+/* Opens the resolver on first use; MXF_FOUND when it is ready. */
+enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);
+
+/* Families asked for, in the order their addresses are listed. */
+unsigned mxf_query_families(const struct mxf_query *q, int families[2]);
+
+enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans);
+enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans);
+enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans);
+enum mxf_outcome mxf_stage_lmhosts(struct mxf_query *q, struct mxf_answer *ans);
+
+/* Adds HOST's FAMILY addresses to ANS, following CNAMEs; SEARCH applies the
+ * resolver's search list.  WITH_NAMES also sets the canonical name (if ANS
+ * has none yet) and adds the chain's names as aliases.  Shared by the a
+ * stage and the mx stage's exchangers. */
+enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bool search,
+				       int family, bool with_names, struct mxf_answer *ans);
+
+#endif

@@ -1,0 +1,233 @@
+/* Test client: calls one entry point of an NSS hosts module it dlopens (as
+ * systemd's test-nss-hosts does), or getaddrinfo/gethostbyname2 through
+ * nsswitch.conf, and prints one line the integration tests compare.
+ *
+ *   nsscall MODULE.so 4 NAME [BUFLEN]          gethostbyname4_r
+ *   nsscall MODULE.so 3|2 NAME inet|inet6 [BUFLEN]
+ *   nsscall MODULE.so 1 NAME [BUFLEN]          gethostbyname_r
+ *   nsscall MODULE.so grow4 NAME BUFLEN        4_r, doubling BUFLEN on ERANGE
+ *   nsscall gai NAME unspec|inet|inet6         getaddrinfo(AI_CANONNAME)
+ *   nsscall ghbn NAME inet|inet6               gethostbyname2
+ */
+#include <arpa/inet.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <netdb.h>
+#include <nss.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+typedef enum nss_status (*fn4_t)(const char *, struct gaih_addrtuple **, char *, size_t, int *,
+				 int *, int32_t *);
+typedef enum nss_status (*fn3_t)(const char *, int, struct hostent *, char *, size_t, int *, int *,
+				 int32_t *, char **);
+typedef enum nss_status (*fn2_t)(const char *, int, struct hostent *, char *, size_t, int *,
+				 int *);
+typedef enum nss_status (*fn1_t)(const char *, struct hostent *, char *, size_t, int *, int *);
+
+static const char *status_name(enum nss_status s)
+{
+	switch (s) {
+	case NSS_STATUS_SUCCESS: return "SUCCESS";
+	case NSS_STATUS_NOTFOUND: return "NOTFOUND";
+	case NSS_STATUS_TRYAGAIN: return "TRYAGAIN";
+	case NSS_STATUS_UNAVAIL: return "UNAVAIL";
+	default: return "OTHER";
+	}
+}
+
+static const char *herrno_name(int h)
+{
+	switch (h) {
+	case NETDB_SUCCESS: return "0";
+	case NETDB_INTERNAL: return "NETDB_INTERNAL";
+	case HOST_NOT_FOUND: return "HOST_NOT_FOUND";
+	case TRY_AGAIN: return "TRY_AGAIN";
+	case NO_RECOVERY: return "NO_RECOVERY";
+	case NO_DATA: return "NO_DATA";
+	default: return "OTHER";
+	}
+}
+
+static const char *errno_name(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case ERANGE: return "ERANGE";
+	case EAGAIN: return "EAGAIN";
+	case ENOENT: return "ENOENT";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	case ENOMEM: return "ENOMEM";
+	default: return "OTHER";
+	}
+}
+
+static int family_of(const char *s)
+{
+	if (strcmp(s, "inet") == 0)
+		return AF_INET;
+	if (strcmp(s, "inet6") == 0)
+		return AF_INET6;
+	return AF_UNSPEC;
+}
+
+static void print_addr(int family, const void *bytes, const char *sep)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	inet_ntop(family, bytes, text, sizeof(text));
+	printf("%s%s", sep, text);
+}
+
+static void print_hostent(const struct hostent *h)
+{
+	printf(" name=%s aliases=", h->h_name);
+	for (char **a = h->h_aliases; *a != NULL; a++)
+		printf("%s%s", a == h->h_aliases ? "" : ",", *a);
+	printf(" addrs=");
+	for (char **a = h->h_addr_list; *a != NULL; a++)
+		print_addr(h->h_addrtype, *a, a == h->h_addr_list ? "" : ",");
+}
+
+static void print_tuples(const struct gaih_addrtuple *t)
+{
+	printf(" name=%s addrs=", t->name != NULL ? t->name : "(null)");
+	for (const struct gaih_addrtuple *p = t; p != NULL; p = p->next)
+		print_addr(p->family, p->addr, p == t ? "" : ",");
+}
+
+static void print_status(enum nss_status s, int err, int herr)
+{
+	printf("status=%s errno=%s herrno=%s", status_name(s), errno_name(err), herrno_name(herr));
+}
+
+static int call4(void *mod, const char *name, size_t buflen, int grow)
+{
+	fn4_t fn = (fn4_t)dlsym(mod, "_nss_mxfallback_gethostbyname4_r");
+	int err, herr, calls = 0;
+	int32_t ttl = INT32_MAX;
+	enum nss_status s;
+	struct gaih_addrtuple *pat;
+	char *buf;
+
+	if (fn == NULL)
+		return 2;
+	do {
+		buf = malloc(buflen);
+		pat = NULL;
+		err = herr = 0;
+		s = fn(name, &pat, buf, buflen, &err, &herr, &ttl);
+		calls++;
+		if (!(grow && s == NSS_STATUS_TRYAGAIN && err == ERANGE))
+			break;
+		free(buf);
+		buflen *= 2;
+	} while (buflen < 1 << 24);
+	print_status(s, err, herr);
+	if (s == NSS_STATUS_SUCCESS) {
+		printf(" ttl=%d", (int)ttl);
+		print_tuples(pat);
+	}
+	if (grow)
+		printf(" calls=%d", calls);
+	printf("\n");
+	free(buf);
+	return 0;
+}
+
+static int call_hostent(void *mod, int which, const char *name, int af, size_t buflen)
+{
+	struct hostent h;
+	int err = 0, herr = 0;
+	int32_t ttl = INT32_MAX;
+	char *canon = NULL, *buf = malloc(buflen);
+	enum nss_status s;
+
+	if (which == 3) {
+		fn3_t fn = (fn3_t)dlsym(mod, "_nss_mxfallback_gethostbyname3_r");
+		s = fn(name, af, &h, buf, buflen, &err, &herr, &ttl, &canon);
+	} else if (which == 2) {
+		fn2_t fn = (fn2_t)dlsym(mod, "_nss_mxfallback_gethostbyname2_r");
+		s = fn(name, af, &h, buf, buflen, &err, &herr);
+	} else {
+		fn1_t fn = (fn1_t)dlsym(mod, "_nss_mxfallback_gethostbyname_r");
+		s = fn(name, &h, buf, buflen, &err, &herr);
+	}
+	print_status(s, err, herr);
+	if (s == NSS_STATUS_SUCCESS) {
+		if (which == 3)
+			printf(" ttl=%d canon=%s", (int)ttl, canon);
+		print_hostent(&h);
+	}
+	printf("\n");
+	free(buf);
+	return 0;
+}
+
+static int call_gai(const char *name, int family)
+{
+	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_CANONNAME };
+	struct addrinfo *res, *p;
+	int rc = getaddrinfo(name, NULL, &hints, &res);
+
+	if (rc != 0) {
+		printf("gai=%s\n", rc == EAI_AGAIN ? "EAI_AGAIN" : rc == EAI_NONAME ? "EAI_NONAME"
+				 : rc == EAI_NODATA ? "EAI_NODATA" : rc == EAI_FAIL ? "EAI_FAIL"
+				 : rc == EAI_SYSTEM ? "EAI_SYSTEM" : "OTHER");
+		return 0;
+	}
+	printf("gai=0 canon=%s addrs=", res->ai_canonname ? res->ai_canonname : "(null)");
+	for (p = res; p != NULL; p = p->ai_next) {
+		const void *a = p->ai_family == AF_INET
+					? (const void *)&((struct sockaddr_in *)(void *)p->ai_addr)->sin_addr
+					: (const void *)&((struct sockaddr_in6 *)(void *)p->ai_addr)->sin6_addr;
+		print_addr(p->ai_family, a, p == res ? "" : ",");
+	}
+	printf("\n");
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int call_ghbn(const char *name, int family)
+{
+	struct hostent *h = gethostbyname2(name, family);
+
+	if (h == NULL) {
+		printf("h_errno=%s\n", herrno_name(h_errno));
+		return 0;
+	}
+	printf("h_errno=0");
+	print_hostent(h);
+	printf("\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && strcmp(argv[1], "gai") == 0)
+		return call_gai(argv[2], family_of(argv[3]));
+	if (argc >= 4 && strcmp(argv[1], "ghbn") == 0)
+		return call_ghbn(argv[2], family_of(argv[3]));
+	if (argc < 4) {
+		fprintf(stderr, "usage: see the comment at the top of nsscall.c\n");
+		return 2;
+	}
+	void *mod = dlopen(argv[1], RTLD_NOW);
+	if (mod == NULL) {
+		fprintf(stderr, "%s\n", dlerror());
+		return 2;
+	}
+	const char *mode = argv[2], *name = argv[3];
+	if (strcmp(mode, "4") == 0 || strcmp(mode, "grow4") == 0)
+		return call4(mod, name, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096,
+			     strcmp(mode, "grow4") == 0);
+	if (strcmp(mode, "1") == 0)
+		return call_hostent(mod, 1, name, AF_INET, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096);
+	if (argc < 5)
+		return 2;
+	return call_hostent(mod, atoi(mode), name, family_of(argv[4]),
+			    argc > 5 ? strtoul(argv[5], NULL, 0) : 4096);
+}

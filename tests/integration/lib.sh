@@ -1,0 +1,163 @@
+# Shared by the integration tests: TAP output, a private network + mount
+# namespace, and a real NSD serving the test zones on 127.0.0.1:53.
+# Every test script sources this file; nothing here touches the host.
+
+: "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_srcdir:=$top_builddir}"
+MODULE="$top_builddir/.libs/libnss_mxfallback.so.2"
+NSSCALL="$top_builddir/tests/client/nsscall"
+ZONES="$top_srcdir/tests/integration/zones"
+
+tap_n=0
+tap_failed=0
+
+ok() {
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $*"
+}
+
+not_ok() {
+	tap_n=$((tap_n + 1))
+	tap_failed=$((tap_failed + 1))
+	echo "not ok $tap_n - $*"
+}
+
+# expect DESCRIPTION EXPECTED ACTUAL
+expect() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   expected: $2"
+		echo "#   got:      $3"
+	fi
+}
+
+# expect_match DESCRIPTION EXTENDED-REGEX ACTUAL
+expect_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		echo "#   expected to match: $2"
+		echo "#   got:               $3"
+	fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+tap_done() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+require() {
+	for tool in "$@"; do
+		command -v "$tool" >/dev/null 2>&1 || skip_all "$tool is not installed"
+	done
+}
+
+# Re-runs the calling script inside a new network + mount namespace, so the
+# only network it sees is its own loopback and /etc is ours to bind over.
+enter_sandbox() {
+	if [ -z "${MXF_IN_SANDBOX:-}" ]; then
+		[ "$(id -u)" -eq 0 ] || skip_all "needs root for unshare --net --mount"
+		require unshare ip
+		MXF_IN_SANDBOX=1 exec unshare --net --mount --propagation private --fork -- \
+			"${BASH:-sh}" "$0" "$@"
+	fi
+	ip link set lo up
+	SANDBOX=$(mktemp -d /tmp/mxf-test.XXXXXX)
+	PIDS=""
+	trap sandbox_cleanup EXIT
+	# A host nscd would answer in our place: hide its socket.
+	for d in /run/nscd /var/run/nscd; do
+		[ -d "$d" ] && mount -t tmpfs tmpfs "$d"
+	done
+	printf 'nameserver 127.0.0.1\nsearch example.test\noptions timeout:1 attempts:2\n' \
+		>"$SANDBOX/resolv.conf"
+	mount --bind "$SANDBOX/resolv.conf" /etc/resolv.conf
+	use_nsswitch "mxfallback"
+	: >"$SANDBOX/mxf.conf"
+	export NSS_MXFALLBACK_CONF="$SANDBOX/mxf.conf"
+	export LD_LIBRARY_PATH="$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+}
+
+sandbox_cleanup() {
+	for pid in $PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $PIDS; do
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$SANDBOX"
+}
+
+# use_nsswitch "SOURCES..." — the hosts line every program in the sandbox sees.
+use_nsswitch() {
+	printf 'passwd: files\ngroup: files\nhosts: %s\n' "$1" >"$SANDBOX/nsswitch.conf.new"
+	mv "$SANDBOX/nsswitch.conf.new" "$SANDBOX/nsswitch.conf"
+	umount /etc/nsswitch.conf 2>/dev/null
+	mount --bind "$SANDBOX/nsswitch.conf" /etc/nsswitch.conf
+}
+
+# use_config "LINE" ... — the module's config file, one argument per line.
+use_config() {
+	printf '%s\n' "$@" >"$SANDBOX/mxf.conf.new"
+	mv "$SANDBOX/mxf.conf.new" "$SANDBOX/mxf.conf"
+}
+
+# Waits (at most 5 s) until the DNS server at 127.0.0.1 answers for ZONE.
+wait_for_dns() {
+	for _ in $(seq 50); do
+		if dig +time=1 +tries=1 @127.0.0.1 -p "${2:-53}" SOA "$1" 2>/dev/null |
+			grep -q 'status: NOERROR'; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# Starts NSD on 127.0.0.1:53 serving every zone in $ZONES (broken.test's
+# file is invalid on purpose: NSD answers SERVFAIL for it).
+start_nsd() {
+	require nsd dig
+	local conf="$SANDBOX/nsd.conf"
+	cat >"$conf" <<NSDCONF
+server:
+	ip-address: 127.0.0.1
+	port: 53
+	username: ""
+	chroot: ""
+	database: ""
+	zonesdir: "$ZONES"
+	pidfile: "$SANDBOX/nsd.pid"
+	xfrdfile: "$SANDBOX/xfrd.state"
+	zonelistfile: "$SANDBOX/zone.list"
+	logfile: "$SANDBOX/nsd.log"
+	verbosity: 2
+	server-count: 1
+	reuseport: no
+remote-control:
+	control-enable: no
+NSDCONF
+	for zone in "$ZONES"/*.zone; do
+		name=$(basename "$zone" .zone)
+		[ "$name" = root ] && name=.
+		printf 'zone:\n\tname: %s\n\tzonefile: %s\n' "$name" "$zone" >>"$conf"
+	done
+	nsd -d -c "$conf" >"$SANDBOX/nsd.out" 2>&1 &
+	PIDS="$PIDS $!"
+	if ! wait_for_dns example.test; then
+		echo "# NSD did not start:"
+		sed 's/^/#   /' "$SANDBOX/nsd.out" "$SANDBOX/nsd.log" 2>/dev/null
+		exit 1
+	fi
+}
+
+# Queries NSD received so far (from its log at verbosity 2 we cannot count;
+# dig against it does not count either): see query_count in dns tests.
