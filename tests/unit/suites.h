@@ -1,0 +1,12 @@
+#ifndef SUITES_H
+#define SUITES_H
+
+#include <check.h>
+
+Suite *config_suite(void);
+Suite *dnsmsg_suite(void);
+Suite *mxset_suite(void);
+Suite *answer_suite(void);
+Suite *pack_suite(void);
+
+#endif

@@ -1,0 +1,293 @@
+/* The DNS reader: a reply is validated whole, then read.  Messages come
+ * from dnsbuild (res_mkquery + dn_comp) or are assembled byte by byte. */
+#include "dnsbuild.h"
+#include "dnsmsg.h"
+#include "suites.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct dnsbuild b;
+static struct mxf_dnsmsg m;
+static struct mxf_answer ans;
+
+static void mx_reply(void)
+{
+	db_start(&b, "mail.test", ns_t_mx);
+	db_mx(&b, "mail.test", 20, "backup.mail.test", 300);
+	db_mx(&b, "mail.test", 10, "primary.mail.test", 600);
+	db_a(&b, ns_s_ar, "primary.mail.test", "192.0.2.1", 120);
+	db_aaaa(&b, ns_s_ar, "PRIMARY.Mail.Test", "2001:db8::1", 60);
+	db_a(&b, ns_s_ar, "backup.mail.test", "192.0.2.2", 300);
+}
+
+START_TEST(test_mx_records_read_in_message_order)
+{
+	struct mxf_mx mx[4];
+
+	mx_reply();
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_str_eq(m.qname, "mail.test");
+	ck_assert_int_eq(m.qtype, ns_t_mx);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "mail.test", mx, 4), 2);
+	ck_assert_uint_eq(mx[0].preference, 20);
+	ck_assert_str_eq(mx[0].host, "backup.mail.test");
+	ck_assert_uint_eq(mx[0].ttl, 300);
+	ck_assert_uint_eq(mx[1].preference, 10);
+	ck_assert_str_eq(mx[1].host, "primary.mail.test");
+}
+END_TEST
+
+START_TEST(test_mx_of_another_owner_is_ignored)
+{
+	struct mxf_mx mx[4];
+
+	mx_reply();
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "other.test", mx, 4), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "MAIL.TEST", mx, 1), 1);
+}
+END_TEST
+
+START_TEST(test_glue_comes_from_additional_section_case_insensitively)
+{
+	mx_reply();
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "primary.mail.test", AF_INET6, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "primary.mail.test", AF_INET, &ans), 1);
+	ck_assert_uint_eq(ans.n_addrs, 2);
+	ck_assert_int_eq(ans.addrs[0].family, AF_INET6);
+	ck_assert_int_eq(ans.addrs[1].family, AF_INET);
+	ck_assert_mem_eq(ans.addrs[1].bytes, "\xc0\x00\x02\x01", 4);
+	ck_assert_uint_eq(ans.ttl, 60);
+	/* The answer section holds no addresses. */
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "primary.mail.test", AF_INET, &ans), 0);
+}
+END_TEST
+
+START_TEST(test_null_mx_reads_as_empty_host)
+{
+	struct mxf_mx mx[2];
+
+	db_start(&b, "nomail.test", ns_t_mx);
+	db_mx(&b, "nomail.test", 0, ".", 300);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "nomail.test", mx, 2), 1);
+	ck_assert_str_eq(mx[0].host, "");
+	ck_assert_uint_eq(mx[0].preference, 0);
+}
+END_TEST
+
+START_TEST(test_every_truncation_is_rejected)
+{
+	mx_reply();
+	for (size_t len = 0; len < b.len; len++)
+		ck_assert_msg(mxf_dnsmsg_open(&m, b.buf, len) != 0, "prefix of %zu accepted", len);
+}
+END_TEST
+
+START_TEST(test_trailing_bytes_are_rejected)
+{
+	mx_reply();
+	b.buf[b.len++] = 0;
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_query_is_not_a_response)
+{
+	mx_reply();
+	b.buf[2] &= 0x7f;
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_question_count_must_be_one)
+{
+	mx_reply();
+	ns_put16(0, b.buf + 4);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ns_put16(2, b.buf + 4);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_record_count_that_lies_is_rejected)
+{
+	mx_reply();
+	ns_put16(3, b.buf + 6); /* ANCOUNT 3, but 2 answers follow */
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_a_record_of_wrong_size_is_rejected)
+{
+	db_start(&b, "h.test", ns_t_a);
+	db_rr(&b, ns_s_an, "h.test", ns_t_a, 60, "\x01\x02\x03\x04\x05", 5);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	db_start(&b, "h.test", ns_t_aaaa);
+	db_rr(&b, ns_s_an, "h.test", ns_t_aaaa, 60, "\x01\x02\x03\x04", 4);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_mx_rdata_with_extra_bytes_is_rejected)
+{
+	/* preference 10, name "a" (1 'a' 0), then one stray byte */
+	db_start(&b, "h.test", ns_t_mx);
+	db_rr(&b, ns_s_an, "h.test", ns_t_mx, 60, "\x00\x0a\x01" "a" "\x00" "\x07", 6);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	db_start(&b, "h.test", ns_t_mx);
+	db_rr(&b, ns_s_an, "h.test", ns_t_mx, 60, "\x00\x0a", 2);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+/* A hand-assembled reply whose answer owner is a pointer: to itself (a
+ * loop), past the end, or forward into the record. */
+static size_t reply_with_owner_pointer(unsigned char *msg, uint16_t target)
+{
+	static const unsigned char head[] = {
+		0x12, 0x34, 0x81, 0x80, 0, 1, 0, 1, 0, 0, 0, 0, /* header: QD 1, AN 1 */
+		1, 'h', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1 /* h.test A IN */
+	};
+	size_t n = sizeof(head);
+
+	memcpy(msg, head, n);
+	msg[n++] = (unsigned char)(0xc0 | (target >> 8));
+	msg[n++] = (unsigned char)target;
+	memcpy(msg + n, "\x00\x01\x00\x01\x00\x00\x00\x3c\x00\x04\xc0\x00\x02\x01", 14);
+	return n + 14;
+}
+
+START_TEST(test_compression_pointer_to_question_is_read)
+{
+	unsigned char msg[64];
+	size_t len = reply_with_owner_pointer(msg, 12);
+
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, msg, len), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
+}
+END_TEST
+
+START_TEST(test_compression_pointer_loop_is_rejected)
+{
+	unsigned char msg[64];
+	size_t len = reply_with_owner_pointer(msg, 24); /* points at itself */
+
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, msg, len), 0);
+}
+END_TEST
+
+START_TEST(test_compression_pointer_out_of_bounds_is_rejected)
+{
+	unsigned char msg[64];
+	size_t len = reply_with_owner_pointer(msg, 0x3fff);
+
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, msg, len), 0);
+}
+END_TEST
+
+START_TEST(test_name_longer_than_255_bytes_is_rejected)
+{
+	unsigned char msg[600];
+	size_t n = 12;
+
+	memcpy(msg, "\x12\x34\x81\x80\x00\x01\x00\x00\x00\x00\x00\x00", 12);
+	for (int i = 0; i < 5; i++) { /* 5 labels of 63: 320 bytes */
+		msg[n++] = 63;
+		memset(msg + n, 'a', 63);
+		n += 63;
+	}
+	msg[n++] = 0;
+	memcpy(msg + n, "\x00\x01\x00\x01", 4);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, msg, n + 4), 0);
+}
+END_TEST
+
+START_TEST(test_cname_chain_is_followed_with_aliases_and_ttl)
+{
+	char canon[NS_MAXDNAME];
+	uint32_t ttl = MXF_TTL_NONE;
+
+	db_start(&b, "www.test", ns_t_a);
+	db_cname(&b, "www.test", "web.test", 50);
+	db_cname(&b, "web.test", "host.test", 500);
+	db_a(&b, ns_s_an, "host.test", "192.0.2.7", 300);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	mxf_answer_init(&ans);
+	mxf_answer_set_name(&ans, "host.test");
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "www.test", canon, &ans, &ttl), 0);
+	ck_assert_str_eq(canon, "host.test");
+	ck_assert_uint_eq(ttl, 50);
+	ck_assert_uint_eq(ans.n_aliases, 2);
+	ck_assert_str_eq(mxf_answer_alias(&ans, 0), "www.test");
+	ck_assert_str_eq(mxf_answer_alias(&ans, 1), "web.test");
+}
+END_TEST
+
+START_TEST(test_cname_loop_is_refused)
+{
+	char canon[NS_MAXDNAME];
+	uint32_t ttl = MXF_TTL_NONE;
+
+	db_start(&b, "a.test", ns_t_a);
+	db_cname(&b, "a.test", "b.test", 60);
+	db_cname(&b, "b.test", "a.test", 60);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "a.test", canon, NULL, &ttl), -1);
+}
+END_TEST
+
+START_TEST(test_cname_chain_length_is_bounded)
+{
+	char canon[NS_MAXDNAME], from[32], to[32];
+	uint32_t ttl = MXF_TTL_NONE;
+	int hops = _i; /* 20 hops are followed, 40 refused */
+
+	db_start(&b, "c0.test", ns_t_a);
+	for (int i = 0; i < hops; i++) {
+		snprintf(from, sizeof(from), "c%d.test", i);
+		snprintf(to, sizeof(to), "c%d.test", i + 1);
+		db_cname(&b, from, to, 60);
+	}
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "c0.test", canon, NULL, &ttl),
+			 hops <= MXF_MAX_CNAME_HOPS ? 0 : -1);
+	if (hops <= MXF_MAX_CNAME_HOPS) {
+		snprintf(to, sizeof(to), "c%d.test", hops);
+		ck_assert_str_eq(canon, to);
+	}
+}
+END_TEST
+
+Suite *dnsmsg_suite(void)
+{
+	Suite *s = suite_create("dnsmsg");
+	TCase *tc = tcase_create("dnsmsg");
+
+	tcase_add_test(tc, test_mx_records_read_in_message_order);
+	tcase_add_test(tc, test_mx_of_another_owner_is_ignored);
+	tcase_add_test(tc, test_glue_comes_from_additional_section_case_insensitively);
+	tcase_add_test(tc, test_null_mx_reads_as_empty_host);
+	tcase_add_test(tc, test_every_truncation_is_rejected);
+	tcase_add_test(tc, test_trailing_bytes_are_rejected);
+	tcase_add_test(tc, test_query_is_not_a_response);
+	tcase_add_test(tc, test_question_count_must_be_one);
+	tcase_add_test(tc, test_record_count_that_lies_is_rejected);
+	tcase_add_test(tc, test_a_record_of_wrong_size_is_rejected);
+	tcase_add_test(tc, test_mx_rdata_with_extra_bytes_is_rejected);
+	tcase_add_test(tc, test_compression_pointer_to_question_is_read);
+	tcase_add_test(tc, test_compression_pointer_loop_is_rejected);
+	tcase_add_test(tc, test_compression_pointer_out_of_bounds_is_rejected);
+	tcase_add_test(tc, test_name_longer_than_255_bytes_is_rejected);
+	tcase_add_test(tc, test_cname_chain_is_followed_with_aliases_and_ttl);
+	tcase_add_test(tc, test_cname_loop_is_refused);
+	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 20, 21);
+	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 40, 41);
+	suite_add_tcase(s, tc);
+	return s;
+}
