@@ -102,8 +102,8 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 	for (unsigned i = 0; i < cfg->n_stages && !q->stop; i++) {
 		mxf_answer_init(&res->answer);
 		enum mxf_outcome o = run_stage(cfg->stages[i], q, &res->answer);
-		mxf_log_debug(cfg->debug, "%s (family %d): stage %s: outcome %d, %u addresses",
-			      q->name, q->family, stage_name(cfg->stages[i]), (int)o,
+		mxf_log_debug(cfg->debug, "%s (family %d): stage %s: %s, %u addresses", q->name,
+			      q->family, stage_name(cfg->stages[i]), mxf_outcome_name(o),
 			      o == MXF_FOUND ? res->answer.n_addrs : 0);
 		if (o == MXF_FOUND) {
 			res->outcome = MXF_FOUND;

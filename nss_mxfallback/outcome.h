@@ -27,4 +27,14 @@ static inline enum mxf_outcome mxf_outcome_heavier(enum mxf_outcome a, enum mxf_
 	return a > b ? a : b;
 }
 
+static inline const char *mxf_outcome_name(enum mxf_outcome o)
+{
+	static const char *const names[] = { "found",	      "no such name",
+					     "no data",	      "no recovery",
+					     "server failed", "unreachable",
+					     "no resources" };
+
+	return names[o];
+}
+
 #endif

@@ -6,6 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 enter_sandbox "$@"
 require getent nsd dig
+start_logsink
 start_nsd
 
 call() { "$NSSCALL" "$MODULE" "$@"; }
@@ -146,12 +147,32 @@ expect "config changes are seen at the next lookup" "192.0.2.11" "$(v4 mxdom.exa
 use_config "no_such_key yes"
 expect "broken config: UNAVAIL" "status=UNAVAIL errno=0 herrno=NO_RECOVERY" \
 	"$(call 4 mxdom.example.test)"
+: >"$SANDBOX/syslog"
+getent hosts mxdom.example.test >"$SANDBOX/out" 2>&1
+wait_for_syslog "mxf.conf:1: unknown key"
+expect "broken config: one syslog error naming file and line, for a process' lookups" \
+	"1" "$(grep -c "nss_mxfallback: $SANDBOX/mxf.conf:1: unknown key 'no_such_key'" "$SANDBOX/syslog")"
+expect "broken config: nothing on stdout or stderr" "" "$(cat "$SANDBOX/out")"
 printf '192.0.2.250 mxdom.example.test\n' >"$SANDBOX/hosts"
 mount --bind "$SANDBOX/hosts" /etc/hosts
 use_nsswitch "mxfallback files"
 expect "broken config: the next source on the hosts line answers" "192.0.2.250" \
 	"$(v4 mxdom.example.test)"
 use_nsswitch "mxfallback"
+use_config ""
+: >"$SANDBOX/syslog"
+getent hosts mxdom.example.test >/dev/null
+sleep 0.3
+expect "debug off: nothing in syslog" "" "$(cat "$SANDBOX/syslog")"
+use_config "debug yes"
+getent hosts missing.example.test >/dev/null
+wait_for_syslog "stage a: found"
+expect_match "debug yes: a line per stage outcome (mx)" \
+	"nss_mxfallback: missing.example.test \(family 10\): stage mx: no data, 0 addresses" \
+	"$(cat "$SANDBOX/syslog")"
+expect_match "debug yes: a line per stage outcome (a)" \
+	"nss_mxfallback: missing.example.test \(family 10\): stage a: found, 1 addresses" \
+	"$(cat "$SANDBOX/syslog")"
 use_config ""
 
 # --- buffers --------------------------------------------------------------

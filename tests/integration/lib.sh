@@ -93,7 +93,49 @@ sandbox_cleanup() {
 	for pid in $PIDS; do
 		wait "$pid" 2>/dev/null || true
 	done
-	rm -rf "$SANDBOX"
+	# Never let rm reach the host's /dev through the bind.
+	if [ -d "$SANDBOX/hostdev" ]; then
+		umount -R /dev 2>/dev/null || true
+		umount -R "$SANDBOX/hostdev" 2>/dev/null || umount -l "$SANDBOX/hostdev" || true
+	fi
+	rm -rf --one-file-system "$SANDBOX"
+}
+
+# Catches what programs in the sandbox send to syslog in $SANDBOX/syslog.
+# glibc's syslog() always writes to /dev/log, so the sandbox gets a /dev of
+# its own (a tmpfs holding binds of the few host nodes programs need) with
+# /dev/log pointing at our listener.
+start_logsink() {
+	"$top_builddir/tests/client/logsink" "$SANDBOX/log.sock" "$SANDBOX/syslog" 600 &
+	PIDS="$PIDS $!"
+	for _ in $(seq 50); do
+		[ -S "$SANDBOX/log.sock" ] && break
+		sleep 0.1
+	done
+	: >"$SANDBOX/syslog"
+	mkdir "$SANDBOX/hostdev"
+	mount --rbind /dev "$SANDBOX/hostdev"
+	mount -t tmpfs -o mode=755 tmpfs /dev
+	for node in null zero full random urandom tty ptmx; do
+		[ -e "$SANDBOX/hostdev/$node" ] || continue
+		touch "/dev/$node"
+		mount --bind "$SANDBOX/hostdev/$node" "/dev/$node"
+	done
+	for dir in pts shm; do
+		mkdir "/dev/$dir"
+		mount --rbind "$SANDBOX/hostdev/$dir" "/dev/$dir"
+	done
+	ln -s /proc/self/fd /dev/fd
+	ln -s "$SANDBOX/log.sock" /dev/log
+}
+
+# Waits (at most 2 s) until syslog holds a line matching REGEX.
+wait_for_syslog() {
+	for _ in $(seq 20); do
+		grep -Eq -- "$1" "$SANDBOX/syslog" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # use_nsswitch "SOURCES..." — the hosts line every program in the sandbox sees.
