@@ -171,7 +171,7 @@ expect_match "debug yes: a line per stage outcome (mx)" \
 	"nss_mxfallback: missing.example.test \(family 10\): stage mx: no data, 0 addresses" \
 	"$(cat "$SANDBOX/syslog")"
 expect_match "debug yes: a line per stage outcome (a)" \
-	"nss_mxfallback: missing.example.test \(family 10\): stage a: found, 1 addresses" \
+	"nss_mxfallback: missing.example.test \(family 2\): stage a: found, 1 addresses" \
 	"$(cat "$SANDBOX/syslog")"
 use_config ""
 
