@@ -1,10 +1,201 @@
-/* Stage wins: a NetBIOS name query to the configured WINS servers.
- * Not built yet (issue 3): the stage answers "not found". */
+/* Stage wins: a NetBIOS name query to each configured WINS server in turn,
+ * as Windows NT 3.51 and later ask them (KB 870623): a negative answer moves
+ * to the next server at once, silence after wins_retries attempts of
+ * wins_timeout ms each moves on too, and a silent server is skipped by this
+ * process for 15 s (Windows' WinsDownTimeout).  Unicast only, IPv4 only. */
+#include "log.h"
+#include "nbns.h"
 #include "stage.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DOWN_MS 15000
+#define MAX_DOWN 16
+
+enum server_said { SAID_YES, SAID_NO, SAID_NOTHING };
+
+/* Servers that stayed silent, shared by all threads of the process. */
+static pthread_mutex_t down_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	struct sockaddr_in addr;
+	int64_t until_ms;
+} down[MAX_DOWN]; /* guarded by down_lock */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool same_server(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
+}
+
+static bool server_is_down(const struct sockaddr_in *server)
+{
+	bool is_down = false;
+	int64_t now = now_ms();
+
+	pthread_mutex_lock(&down_lock);
+	for (int i = 0; i < MAX_DOWN; i++)
+		if (same_server(&down[i].addr, server) && down[i].until_ms > now)
+			is_down = true;
+	pthread_mutex_unlock(&down_lock);
+	return is_down;
+}
+
+static void mark_down(const struct sockaddr_in *server)
+{
+	int64_t now = now_ms();
+	int slot = 0;
+
+	pthread_mutex_lock(&down_lock);
+	for (int i = 0; i < MAX_DOWN; i++) {
+		if (same_server(&down[i].addr, server)) {
+			slot = i;
+			break;
+		}
+		if (down[i].until_ms < down[slot].until_ms)
+			slot = i; /* else reuse the entry that expires first */
+	}
+	down[slot].addr = *server;
+	down[slot].until_ms = now + DOWN_MS;
+	pthread_mutex_unlock(&down_lock);
+}
+
+static uint16_t transaction_id(void)
+{
+	uint16_t id;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
+		id = (uint16_t)(now_ms() ^ getpid());
+	return id;
+}
+
+/* Waits until DEADLINE for our reply; WACK moves the deadline, within
+ * BUDGET_END.  Returns 1 with REPLY filled, 0 on timeout, -1 when the
+ * server is unreachable (ICMP port unreachable: nothing listens there). */
+static int await_reply(int fd, const struct sockaddr_in *server, uint16_t id,
+		       const unsigned char name[MXF_NB_NAME_LEN], int64_t *deadline,
+		       int64_t budget_end, struct mxf_nb_reply *reply)
+{
+	unsigned char pkt[576];
+	struct sockaddr_in from;
+
+	for (int64_t left; (left = *deadline - now_ms()) > 0;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int rc = poll(&p, 1, (int)left);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return 0;
+		socklen_t fromlen = sizeof(from);
+		ssize_t n = recvfrom(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&from, &fromlen);
+		if (n < 0)
+			return errno == ECONNREFUSED ? -1 : 0;
+		/* connect() already filters by source; this is belt and braces. */
+		if (fromlen != sizeof(from) || !same_server(&from, server) ||
+		    mxf_nb_parse_reply(pkt, (size_t)n, id, name, reply) != 0)
+			continue;
+		if (reply->kind != MXF_NB_WACK)
+			return 1;
+		int64_t wait_until = now_ms() + (int64_t)reply->ttl * 1000;
+		*deadline = wait_until < budget_end ? wait_until : budget_end;
+	}
+	return 0;
+}
+
+static enum server_said ask_server(const struct mxf_config *cfg, const struct sockaddr_in *server,
+				   const unsigned char name[MXF_NB_NAME_LEN],
+				   struct mxf_nb_reply *reply)
+{
+	unsigned char query[MXF_NB_QUERY_LEN];
+	uint16_t id = transaction_id();
+	int64_t budget_end = now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
+	enum server_said said = SAID_NOTHING;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return SAID_NOTHING;
+	mxf_nb_query(id, name, query);
+	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
+		goto out;
+	for (unsigned attempt = 0; attempt < cfg->wins_retries; attempt++) {
+		int64_t deadline = now_ms() + cfg->wins_timeout_ms;
+		if (deadline > budget_end)
+			deadline = budget_end;
+		if (send(fd, query, sizeof(query), 0) != (ssize_t)sizeof(query) && errno != ECONNREFUSED)
+			break;
+		int rc = await_reply(fd, server, id, name, &deadline, budget_end, reply);
+		if (rc < 0)
+			break;
+		if (rc > 0) {
+			said = reply->kind == MXF_NB_POSITIVE ? SAID_YES : SAID_NO;
+			break;
+		}
+		if (deadline >= budget_end)
+			break; /* a WACK used the whole budget */
+	}
+out:
+	close(fd);
+	return said;
+}
+
+static void fill_answer(const struct mxf_query *q, const struct mxf_nb_reply *reply,
+			struct mxf_answer *ans)
+{
+	for (unsigned i = 0; i < reply->n_addrs; i++)
+		mxf_answer_add_address(ans, AF_INET, &reply->addrs[i]);
+	mxf_answer_set_name(ans, q->name);
+	mxf_answer_lower_ttl(ans, reply->ttl);
+}
 
 enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 {
-	(void)q;
-	(void)ans;
+	const struct mxf_config *cfg = q->cfg;
+	unsigned char name[MXF_NB_NAME_LEN];
+	size_t len = strlen(q->name);
+	struct mxf_nb_reply reply;
+
+	if (q->family == AF_INET6 || cfg->n_wins_servers == 0)
+		return MXF_NO_NAME;
+	if (len > 0 && q->name[len - 1] == '.')
+		len--;
+	if (mxf_nb_make_name(q->name, len, cfg->wins_suffix, name) != 0)
+		return MXF_NO_NAME; /* not a NetBIOS name: a DNS name or too long */
+	for (unsigned i = 0; i < cfg->n_wins_servers; i++) {
+		const struct sockaddr_in *server = &cfg->wins_servers[i];
+		char text[INET_ADDRSTRLEN];
+		inet_ntop(AF_INET, &server->sin_addr, text, sizeof(text));
+		if (server_is_down(server)) {
+			mxf_log_debug(cfg->debug, "WINS %s skipped: silent in the last 15 s", text);
+			continue;
+		}
+		switch (ask_server(cfg, server, name, &reply)) {
+		case SAID_YES:
+			mxf_log_debug(cfg->debug, "WINS %s knows %s", text, q->name);
+			fill_answer(q, &reply, ans);
+			return MXF_FOUND;
+		case SAID_NO:
+			mxf_log_debug(cfg->debug, "WINS %s: %s not found (rcode %u)", text, q->name,
+				      reply.rcode);
+			break;
+		case SAID_NOTHING:
+			mxf_log_debug(cfg->debug, "WINS %s did not answer", text);
+			mark_down(server);
+			break;
+		}
+	}
 	return MXF_NO_NAME;
 }

@@ -8,5 +8,6 @@ Suite *dnsmsg_suite(void);
 Suite *mxset_suite(void);
 Suite *answer_suite(void);
 Suite *pack_suite(void);
+Suite *nbns_suite(void);
 
 #endif
