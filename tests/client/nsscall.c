@@ -6,6 +6,8 @@
  *   nsscall MODULE.so 3|2 NAME inet|inet6 [BUFLEN]
  *   nsscall MODULE.so 1 NAME [BUFLEN]          gethostbyname_r
  *   nsscall MODULE.so grow4 NAME BUFLEN        4_r, doubling BUFLEN on ERANGE
+ *   nsscall MODULE.so timed4 NAME COUNT        4_r COUNT times in this process,
+ *                                              each line ending in ms=<duration>
  *   nsscall gai NAME unspec|inet|inet6         getaddrinfo(AI_CANONNAME)
  *   nsscall ghbn NAME inet|inet6               gethostbyname2
  */
@@ -18,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 typedef enum nss_status (*fn4_t)(const char *, struct gaih_addrtuple **, char *, size_t, int *,
 				 int *, int32_t *);
@@ -137,6 +140,25 @@ static int call4(void *mod, const char *name, size_t buflen, int grow)
 	return 0;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int call4_timed(void *mod, const char *name, int count)
+{
+	for (int i = 0; i < count; i++) {
+		long t0 = now_ms();
+		call4(mod, name, 4096, 0);
+		fflush(stdout);
+		printf("ms=%ld\n", now_ms() - t0);
+	}
+	return 0;
+}
+
 static int call_hostent(void *mod, int which, const char *name, int af, size_t buflen)
 {
 	struct hostent h;
@@ -224,6 +246,8 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "4") == 0 || strcmp(mode, "grow4") == 0)
 		return call4(mod, name, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096,
 			     strcmp(mode, "grow4") == 0);
+	if (strcmp(mode, "timed4") == 0)
+		return call4_timed(mod, name, argc > 4 ? atoi(argv[4]) : 1);
 	if (strcmp(mode, "1") == 0)
 		return call_hostent(mod, 1, name, AF_INET, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096);
 	if (argc < 5)

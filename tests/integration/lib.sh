@@ -203,6 +203,57 @@ NSDCONF
 	fi
 }
 
+# A network for NetBIOS inside the sandbox: nmbd refuses to serve on loopback
+# alone, so a veth pair (both ends in this namespace) carries 198.18.0.0/24
+# (RFC 2544's benchmarking range).  198.18.0.99 is nobody: packets to it
+# vanish, which makes a silent server.
+WINS_NET=198.18.0
+add_test_net() {
+	ip link add mxf0 type veth peer name mxf1
+	ip link set mxf1 up
+	ip link set mxf0 up
+	for host in "$@"; do
+		ip addr add "$WINS_NET.$host/24" dev mxf0
+	done
+}
+
+# Starts Samba's nmbd as a WINS server on $WINS_NET.137 with the static names
+# of the wins.dat lines given ('"NAME#00" 0 ADDRESS 66R').
+start_nmbd() {
+	require nmbd
+	local d="$SANDBOX/samba"
+	mkdir -p "$d/state" "$d/cache" "$d/lock" "$d/private" "$d/pid" "$d/log"
+	cat >"$d/smb.conf" <<SMBCONF
+[global]
+	netbios name = WINSSRV
+	workgroup = TESTGRP
+	wins support = yes
+	interfaces = $WINS_NET.137/24
+	bind interfaces only = yes
+	state directory = $d/state
+	cache directory = $d/cache
+	lock directory = $d/lock
+	private dir = $d/private
+	pid directory = $d/pid
+	log file = $d/log/nmbd.log
+	local master = no
+	domain master = no
+	preferred master = no
+	dns proxy = no
+SMBCONF
+	{ echo "VERSION 1 0"; printf '%s\n' "$@"; } >"$d/state/wins.dat"
+	nmbd -F --no-process-group -s "$d/smb.conf" >"$d/nmbd.out" 2>&1 &
+	PIDS="$PIDS $!"
+	for _ in $(seq 100); do
+		nmblookup -s "$d/smb.conf" -U "$WINS_NET.137" --recursion WINSSRV 2>/dev/null |
+			grep -q 'WINSSRV<00>' && return 0
+		sleep 0.1
+	done
+	echo "# nmbd did not start:"
+	tail -20 "$d/log/nmbd.log" | sed 's/^/#   /'
+	exit 1
+}
+
 # How many queries NSD has answered since it started.
 dns_queries() {
 	nsd-control -c "$SANDBOX/nsd.conf" stats_noreset | sed -n 's/^num\.queries=//p'

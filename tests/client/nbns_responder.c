@@ -1,0 +1,148 @@
+/* A NetBIOS name server that misbehaves on purpose, for the wins tests.
+ * Listens on ADDR:137 and answers every NAME QUERY REQUEST as MODE says,
+ * with GOOD as the right address and 192.0.2.66 as a wrong one; appends one
+ * line per query received to LOG.  Stops after 600 s or when killed.
+ *
+ *   nbns_responder ADDR MODE GOOD LOG
+ *
+ * MODE: good | negative | silent | wrongid | wrongport | othername | twice |
+ *       wack | late | ttl
+ */
+#include <arpa/inet.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BAD_ADDR "192.0.2.66"
+
+static int open_socket(const char *addr, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int one = 1;
+
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		perror("bind");
+		exit(1);
+	}
+	return fd;
+}
+
+/* A reply to REQ (a 50-byte query): positive with ADDR, or the given kind. */
+static size_t reply(const unsigned char *req, unsigned char *out, uint16_t flags, uint16_t type,
+		    uint32_t ttl, const char *addr, int rdlen)
+{
+	size_t n = 12 + 34;
+
+	memcpy(out, req, 2);
+	out[2] = (unsigned char)(flags >> 8);
+	out[3] = (unsigned char)flags;
+	memset(out + 4, 0, 8);
+	out[7] = 1; /* ANCOUNT */
+	memcpy(out + 12, req + 12, 34);
+	out[n++] = (unsigned char)(type >> 8);
+	out[n++] = (unsigned char)type;
+	out[n++] = 0;
+	out[n++] = 1;
+	out[n++] = (unsigned char)(ttl >> 24);
+	out[n++] = (unsigned char)(ttl >> 16);
+	out[n++] = (unsigned char)(ttl >> 8);
+	out[n++] = (unsigned char)ttl;
+	out[n++] = 0;
+	out[n++] = (unsigned char)rdlen;
+	if (rdlen == 6) {
+		out[n++] = 0x60;
+		out[n++] = 0;
+		inet_pton(AF_INET, addr, out + n);
+		n += 4;
+	} else if (rdlen == 2) {
+		out[n++] = 0x01;
+		out[n++] = 0x00;
+	}
+	return n;
+}
+
+static size_t positive(const unsigned char *req, unsigned char *out, const char *addr)
+{
+	return reply(req, out, 0x8580, 0x20, 300, addr, 6);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned char req[600], out[600];
+	struct sockaddr_in from;
+	time_t end = time(NULL) + 600;
+
+	if (argc != 5)
+		return 2;
+	const char *mode = argv[2], *good = argv[3];
+	int fd = open_socket(argv[1], 137);
+	int other = open_socket(argv[1], 1137);
+	FILE *log = fopen(argv[4], "ae");
+
+	while (time(NULL) < end) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (poll(&p, 1, 500) <= 0)
+			continue;
+		socklen_t fl = sizeof(from);
+		ssize_t got = recvfrom(fd, req, sizeof(req), 0, (struct sockaddr *)&from, &fl);
+		if (got != 50)
+			continue;
+		fprintf(log, "query %.32s\n", (const char *)req + 13);
+		fflush(log);
+		struct sockaddr *to = (struct sockaddr *)&from;
+		size_t n;
+		if (strcmp(mode, "silent") == 0)
+			continue;
+		if (strcmp(mode, "negative") == 0) {
+			n = reply(req, out, 0x8583, 0x0a, 0, NULL, 0);
+		} else if (strcmp(mode, "wrongid") == 0) {
+			n = positive(req, out, BAD_ADDR);
+			out[1] ^= 0x01;
+			sendto(fd, out, n, 0, to, fl);
+			n = positive(req, out, good);
+		} else if (strcmp(mode, "wrongport") == 0) {
+			n = positive(req, out, BAD_ADDR);
+			sendto(other, out, n, 0, to, fl);
+			usleep(50000);
+			n = positive(req, out, good);
+		} else if (strcmp(mode, "othername") == 0) {
+			n = positive(req, out, BAD_ADDR);
+			out[13] = 'F'; /* another name's first letter */
+			sendto(fd, out, n, 0, to, fl);
+			n = positive(req, out, good);
+		} else if (strcmp(mode, "twice") == 0) {
+			n = positive(req, out, good);
+			sendto(fd, out, n, 0, to, fl);
+		} else if (strcmp(mode, "wack") == 0) {
+			n = reply(req, out, 0xbc00, 0x0a, 2, NULL, 2);
+			sendto(fd, out, n, 0, to, fl);
+			usleep(1200000); /* past wins_timeout, within the WACK's 2 s */
+			n = positive(req, out, good);
+		} else if (strcmp(mode, "late") == 0) {
+			/* Past the whole budget the tests give; a child answers so that
+			 * the next query is still read (and logged) at once. */
+			if (fork() != 0)
+				continue;
+			usleep(3000000);
+			n = positive(req, out, BAD_ADDR);
+			sendto(fd, out, n, 0, to, fl);
+			_exit(0);
+		} else if (strcmp(mode, "ttl") == 0) {
+			n = reply(req, out, 0x8580, 0x20, 1234, good, 6);
+		} else {
+			n = positive(req, out, good);
+		}
+		sendto(fd, out, n, 0, to, fl);
+	}
+	return 0;
+}
