@@ -1,5 +1,6 @@
 #include "config_file.h"
 
+#include "fileid.h"
 #include "log.h"
 
 #include <errno.h>
@@ -18,21 +19,11 @@
 /* A config file is a few lines; anything bigger is a mistake, not a config. */
 #define MAX_CONFIG_SIZE (64 * 1024)
 
-/* What the file looked like when it was last parsed. */
-struct file_identity {
-	int stat_errno; /* 0, or why stat() failed (ENOENT: use defaults) */
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct timespec ctime;
-};
-
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	bool filled;
 	char path[PATH_MAX];
-	struct file_identity id;
+	struct mxf_file_id id;
 	int status; /* 0 usable, -1 broken */
 	struct mxf_config cfg;
 } cache; /* guarded by cache_lock */
@@ -43,30 +34,6 @@ const char *mxf_config_path(void)
 	const char *env = secure_getenv("NSS_MXFALLBACK_CONF");
 
 	return env != NULL && env[0] != '\0' ? env : SYSCONFDIR "/nss_mxfallback.conf";
-}
-
-static void identify_error(int stat_errno, struct file_identity *id)
-{
-	memset(id, 0, sizeof(*id));
-	id->stat_errno = stat_errno;
-}
-
-static void identify(const struct stat *st, struct file_identity *id)
-{
-	memset(id, 0, sizeof(*id));
-	id->dev = st->st_dev;
-	id->ino = st->st_ino;
-	id->size = st->st_size;
-	id->mtime = st->st_mtim;
-	id->ctime = st->st_ctim;
-}
-
-static bool same_identity(const struct file_identity *a, const struct file_identity *b)
-{
-	return a->stat_errno == b->stat_errno && a->dev == b->dev && a->ino == b->ino &&
-	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-	       a->mtime.tv_nsec == b->mtime.tv_nsec && a->ctime.tv_sec == b->ctime.tv_sec &&
-	       a->ctime.tv_nsec == b->ctime.tv_nsec;
 }
 
 static int read_whole(int fd, char *buf, size_t size)
@@ -94,7 +61,7 @@ static void reload(const char *path)
 
 	cache.status = -1;
 	if (fd < 0) {
-		identify_error(errno, &cache.id);
+		mxf_file_id_from_errno(errno, &cache.id);
 		if (errno == ENOENT) {
 			mxf_config_defaults(&cache.cfg);
 			cache.status = 0;
@@ -104,11 +71,11 @@ static void reload(const char *path)
 		return;
 	}
 	if (fstat(fd, &st) != 0) {
-		identify_error(errno, &cache.id);
+		mxf_file_id_from_errno(errno, &cache.id);
 		mxf_log_error("%s: cannot stat: %s", path, strerror(errno));
 		goto out;
 	}
-	identify(&st, &cache.id);
+	mxf_file_id_from_stat(&st, &cache.id);
 	if (!S_ISREG(st.st_mode) || st.st_size > MAX_CONFIG_SIZE) {
 		mxf_log_error("%s: not a regular file of at most %d bytes", path,
 			      MAX_CONFIG_SIZE);
@@ -133,16 +100,12 @@ out:
 int mxf_config_current(struct mxf_config *cfg)
 {
 	const char *path = mxf_config_path();
-	struct file_identity now;
-	struct stat st;
+	struct mxf_file_id now;
 	int rc;
 
-	if (stat(path, &st) == 0)
-		identify(&st, &now);
-	else
-		identify_error(errno, &now);
+	mxf_file_id_of_path(path, &now);
 	pthread_mutex_lock(&cache_lock);
-	if (!cache.filled || strcmp(cache.path, path) != 0 || !same_identity(&now, &cache.id)) {
+	if (!cache.filled || strcmp(cache.path, path) != 0 || !mxf_file_id_equal(&now, &cache.id)) {
 		/* An unchanged broken file is not re-read, so its error is logged once. */
 		snprintf(cache.path, sizeof(cache.path), "%s", path);
 		reload(path);

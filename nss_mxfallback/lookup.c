@@ -1,6 +1,7 @@
 #include "lookup.h"
 
 #include "config_file.h"
+#include "lmhosts.h"
 #include "log.h"
 #include "stage.h"
 
@@ -137,5 +138,33 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 	run_stages(&q, res);
 	if (q.dns_opened)
 		mxf_dns_close(&q.dns);
+	free(cfg);
+}
+
+static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)
+{
+	for (unsigned i = 0; i < cfg->n_stages; i++)
+		if (cfg->stages[i] == stage)
+			return true;
+	return false;
+}
+
+void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
+{
+	struct mxf_config *cfg = malloc(sizeof(*cfg));
+
+	memset(res, 0, sizeof(*res));
+	mxf_answer_init(&res->answer);
+	res->outcome = MXF_NO_RESOURCES;
+	if (cfg == NULL)
+		return;
+	if (mxf_config_current(cfg) != 0) {
+		res->config_broken = true;
+	} else {
+		res->outcome = MXF_NO_NAME;
+		if (stage_enabled(cfg, MXF_STAGE_LMHOSTS) &&
+		    mxf_lmhosts_reverse(cfg, addr, &res->answer))
+			res->outcome = MXF_FOUND;
+	}
 	free(cfg);
 }

@@ -7,6 +7,7 @@
 #include "outcome.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct mxf_result {
 	bool config_broken; /* the config file is unusable: NSS_STATUS_UNAVAIL */
@@ -18,6 +19,10 @@ struct mxf_result {
  * thread's previous call for the same name and family ended in ERANGE, the
  * kept answer is replayed instead. */
 void mxf_lookup(const char *name, int family, struct mxf_result *res);
+
+/* Fills RES with the name of IPv4 address ADDR (network order), from the
+ * sources that know addresses: the LMHOSTS file. */
+void mxf_lookup_address(uint32_t addr, struct mxf_result *res);
 
 /* Keeps RES for this thread's next call with NAME and FAMILY. */
 void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_result *res);

@@ -26,6 +26,13 @@ EXPORT enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af
 EXPORT enum nss_status _nss_mxfallback_gethostbyname2_r(const char *name, int af,
 							struct hostent *host, char *buffer,
 							size_t buflen, int *errnop, int *h_errnop);
+EXPORT enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len, int af,
+							struct hostent *host, char *buffer,
+							size_t buflen, int *errnop, int *h_errnop,
+							int32_t *ttlp);
+EXPORT enum nss_status _nss_mxfallback_gethostbyaddr_r(const void *addr, socklen_t len, int af,
+						       struct hostent *host, char *buffer,
+						       size_t buflen, int *errnop, int *h_errnop);
 EXPORT enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct hostent *host,
 						       char *buffer, size_t buflen, int *errnop,
 						       int *h_errnop);
@@ -180,4 +187,74 @@ enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct hostent
 {
 	return _nss_mxfallback_gethostbyname3_r(name, AF_INET, host, buffer, buflen, errnop,
 						h_errnop, NULL, NULL);
+}
+
+/* The IPv4 address behind ADDR: plain, or IPv4-mapped IPv6 (as nss_dns
+ * unmaps).  -1 for a family nss_dns refuses too; 1 for IPv6 we cannot know. */
+static int ipv4_of(const void *addr, socklen_t len, int af, uint32_t *out)
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (af == AF_INET && len >= 4) {
+		memcpy(out, addr, 4);
+		return 0;
+	}
+	if (af == AF_INET6 && len >= 16) {
+		if (memcmp(addr, mapped, sizeof(mapped)) != 0)
+			return 1;
+		memcpy(out, (const unsigned char *)addr + 12, 4);
+		return 0;
+	}
+	return -1;
+}
+
+enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len, int af,
+						 struct hostent *host, char *buffer, size_t buflen,
+						 int *errnop, int *h_errnop, int32_t *ttlp)
+{
+	int saved_errno = errno;
+	enum nss_status status;
+	struct mxf_result *res;
+	uint32_t v4;
+	int kind = ipv4_of(addr, len, af, &v4);
+
+	if (kind < 0) {
+		*errnop = EAFNOSUPPORT;
+		*h_errnop = NETDB_INTERNAL;
+		return NSS_STATUS_UNAVAIL;
+	}
+	if (kind > 0) {
+		*h_errnop = HOST_NOT_FOUND;
+		return NSS_STATUS_NOTFOUND;
+	}
+	res = malloc(sizeof(*res));
+	if (res == NULL) {
+		*errnop = ENOMEM;
+		*h_errnop = NETDB_INTERNAL;
+		return NSS_STATUS_UNAVAIL;
+	}
+	mxf_lookup_address(v4, res);
+	errno = saved_errno;
+	if (res->outcome != MXF_FOUND || res->config_broken) {
+		status = not_found(res, errnop, h_errnop);
+	} else if (mxf_pack_hostent(&res->answer, AF_INET, host, buffer, buflen) != 0) {
+		*errnop = ERANGE;
+		*h_errnop = NETDB_INTERNAL;
+		status = NSS_STATUS_TRYAGAIN;
+	} else {
+		if (ttlp != NULL)
+			*ttlp = reported_ttl(&res->answer);
+		*h_errnop = NETDB_SUCCESS;
+		status = NSS_STATUS_SUCCESS;
+	}
+	free(res);
+	return status;
+}
+
+enum nss_status _nss_mxfallback_gethostbyaddr_r(const void *addr, socklen_t len, int af,
+						struct hostent *host, char *buffer, size_t buflen,
+						int *errnop, int *h_errnop)
+{
+	return _nss_mxfallback_gethostbyaddr2_r(addr, len, af, host, buffer, buflen, errnop,
+						h_errnop, NULL);
 }

@@ -9,5 +9,6 @@ Suite *mxset_suite(void);
 Suite *answer_suite(void);
 Suite *pack_suite(void);
 Suite *nbns_suite(void);
+Suite *lmhosts_suite(void);
 
 #endif

@@ -1,0 +1,114 @@
+#include "lmhosts_table.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+void mxf_lm_table_init(struct mxf_lm_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void mxf_lm_table_free(struct mxf_lm_table *t)
+{
+	free(t->entries);
+	free(t->by_name);
+	free(t->by_addr);
+	mxf_lm_table_init(t);
+}
+
+/* FNV-1a over short keys; the file is root's, not an attacker's. */
+static uint32_t hash_bytes(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+int mxf_lm_table_add(struct mxf_lm_table *t, const struct mxf_lm_line *line)
+{
+	if (t->n_entries == t->cap_entries) {
+		uint32_t cap = t->cap_entries ? t->cap_entries * 2 : 64;
+		struct mxf_lm_entry *grown;
+		if (cap > UINT32_MAX / 4 ||
+		    (grown = realloc(t->entries, (size_t)cap * sizeof(*grown))) == NULL)
+			return -1;
+		t->entries = grown;
+		t->cap_entries = cap;
+	}
+	struct mxf_lm_entry *e = &t->entries[t->n_entries++];
+	memcpy(e->key, line->key, MXF_LM_NAME_LEN);
+	memcpy(e->spelling, line->spelling, sizeof(e->spelling));
+	e->suffix = (int16_t)line->suffix;
+	e->multihomed = line->multihomed;
+	e->addr = line->addr.s_addr;
+	return 0;
+}
+
+int mxf_lm_table_finish(struct mxf_lm_table *t)
+{
+	uint32_t n = 16;
+
+	while (n < t->n_entries * 2u)
+		n *= 2;
+	t->by_name = calloc(n, sizeof(uint32_t));
+	t->by_addr = calloc(n, sizeof(uint32_t));
+	if (t->by_name == NULL || t->by_addr == NULL)
+		return -1;
+	t->n_buckets = n;
+	/* Prepending from the last entry leaves every chain in file order. */
+	for (uint32_t i = t->n_entries; i-- > 0;) {
+		struct mxf_lm_entry *e = &t->entries[i];
+		uint32_t *name_head = &t->by_name[hash_bytes(e->key, MXF_LM_NAME_LEN) & (n - 1)];
+		uint32_t *addr_head = &t->by_addr[hash_bytes(&e->addr, 4) & (n - 1)];
+		e->next_by_name = *name_head;
+		e->next_by_addr = *addr_head;
+		*name_head = *addr_head = i + 1;
+	}
+	return 0;
+}
+
+static bool answers_host_lookup(const struct mxf_lm_entry *e, const unsigned char *key)
+{
+	return memcmp(e->key, key, MXF_LM_NAME_LEN) == 0 &&
+	       (e->suffix < 0 || e->suffix == 0x00 || e->suffix == 0x20);
+}
+
+unsigned mxf_lm_table_find_name(const struct mxf_lm_table *t,
+				const unsigned char key[MXF_LM_NAME_LEN], struct mxf_answer *ans)
+{
+	unsigned added = 0;
+	bool multihomed = false;
+
+	if (t->n_buckets == 0)
+		return 0;
+	uint32_t at = t->by_name[hash_bytes(key, MXF_LM_NAME_LEN) & (t->n_buckets - 1)];
+	for (; at != 0; at = t->entries[at - 1].next_by_name) {
+		const struct mxf_lm_entry *e = &t->entries[at - 1];
+		if (!answers_host_lookup(e, key))
+			continue;
+		if (added == 0)
+			multihomed = e->multihomed;
+		else if (!multihomed || !e->multihomed)
+			continue;
+		mxf_answer_add_address(ans, AF_INET, &e->addr);
+		added++;
+		if (!multihomed)
+			break;
+	}
+	return added;
+}
+
+const struct mxf_lm_entry *mxf_lm_table_find_addr(const struct mxf_lm_table *t, uint32_t addr)
+{
+	if (t->n_buckets == 0)
+		return NULL;
+	uint32_t at = t->by_addr[hash_bytes(&addr, 4) & (t->n_buckets - 1)];
+	for (; at != 0; at = t->entries[at - 1].next_by_addr)
+		if (t->entries[at - 1].addr == addr)
+			return &t->entries[at - 1];
+	return NULL;
+}
