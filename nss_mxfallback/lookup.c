@@ -165,6 +165,10 @@ void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
 		if (stage_enabled(cfg, MXF_STAGE_LMHOSTS) &&
 		    mxf_lmhosts_reverse(cfg, addr, &res->answer))
 			res->outcome = MXF_FOUND;
+		/* Off by default: it sends a packet to the address looked up. */
+		else if (cfg->wins_node_status && stage_enabled(cfg, MXF_STAGE_WINS) &&
+			 mxf_wins_node_status(cfg, addr, &res->answer))
+			res->outcome = MXF_FOUND;
 	}
 	free(cfg);
 }

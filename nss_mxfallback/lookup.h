@@ -21,7 +21,8 @@ struct mxf_result {
 void mxf_lookup(const char *name, int family, struct mxf_result *res);
 
 /* Fills RES with the name of IPv4 address ADDR (network order), from the
- * sources that know addresses: the LMHOSTS file. */
+ * sources that know addresses: the LMHOSTS file, then (wins_node_status)
+ * the host itself over NetBIOS. */
 void mxf_lookup_address(uint32_t addr, struct mxf_result *res);
 
 /* Keeps RES for this thread's next call with NAME and FAMILY. */

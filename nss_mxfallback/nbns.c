@@ -12,6 +12,9 @@
 #define RCODE_MASK 0x000f
 #define TYPE_NB 0x0020
 #define TYPE_NULL 0x000a
+#define TYPE_NBSTAT 0x0021
+#define NAME_FLAG_GROUP 0x8000
+#define STATUS_ENTRY_LEN 18
 #define CLASS_IN 0x0001
 #define HEADER_LEN 12
 
@@ -162,4 +165,75 @@ int mxf_nb_parse_reply(const unsigned char *pkt, size_t len, uint16_t id,
 	if (out->kind == MXF_NB_POSITIVE && out->n_addrs == 0)
 		out->kind = MXF_NB_NEGATIVE; /* only unusable addresses */
 	return 0;
+}
+
+static void wildcard_name(unsigned char name[MXF_NB_NAME_LEN])
+{
+	memset(name, 0, MXF_NB_NAME_LEN);
+	name[0] = '*';
+}
+
+void mxf_nb_status_query(uint16_t id, unsigned char out[MXF_NB_QUERY_LEN])
+{
+	unsigned char name[MXF_NB_NAME_LEN];
+
+	wildcard_name(name);
+	mxf_nb_query(id, name, out);
+	ns_put16(0, out + 2); /* no RD: the host itself answers */
+	ns_put16(TYPE_NBSTAT, out + HEADER_LEN + MXF_NB_ENCODED_LEN);
+}
+
+/* The first unique <00> name of a NODE_NAME array. */
+static int pick_workstation_name(const unsigned char *rdata, size_t rdlen,
+				 char name[MXF_NB_NAME_LEN])
+{
+	unsigned count;
+
+	if (rdlen < 1)
+		return -1;
+	count = rdata[0];
+	if (1 + (size_t)count * STATUS_ENTRY_LEN > rdlen)
+		return -1;
+	for (unsigned i = 0; i < count; i++) {
+		const unsigned char *e = rdata + 1 + (size_t)i * STATUS_ENTRY_LEN;
+		if (e[15] != 0x00 || (ns_get16(e + 16) & NAME_FLAG_GROUP))
+			continue;
+		size_t n = MXF_NB_NAME_LEN - 1;
+		while (n > 0 && e[n - 1] == ' ')
+			n--;
+		for (size_t j = 0; j < n; j++)
+			if (!allowed(e[j]))
+				return -1;
+		if (n == 0)
+			return -1;
+		memcpy(name, e, n);
+		name[n] = '\0';
+		return 0;
+	}
+	return -1;
+}
+
+int mxf_nb_parse_status(const unsigned char *pkt, size_t len, uint16_t id,
+			char name[MXF_NB_NAME_LEN])
+{
+	unsigned char wildcard[MXF_NB_NAME_LEN], encoded[MXF_NB_ENCODED_LEN];
+	size_t at = HEADER_LEN;
+	uint16_t flags, rdlen;
+
+	if (len < HEADER_LEN || ns_get16(pkt) != id)
+		return -1;
+	flags = ns_get16(pkt + 2);
+	if (!(flags & FLAG_RESPONSE) || (flags & OPCODE_MASK) != OPCODE_QUERY ||
+	    (flags & RCODE_MASK) != 0 || ns_get16(pkt + 4) != 0 || ns_get16(pkt + 6) != 1 ||
+	    ns_get16(pkt + 8) != 0 || ns_get16(pkt + 10) != 0)
+		return -1;
+	wildcard_name(wildcard);
+	mxf_nb_encode(wildcard, encoded);
+	if (expect_name(pkt, len, &at, 0, encoded) != 0 || at + 10 > len)
+		return -1;
+	rdlen = ns_get16(pkt + at + 8);
+	if (ns_get16(pkt + at) != TYPE_NBSTAT || ns_get16(pkt + at + 2) != CLASS_IN ||
+	    at + 10 + rdlen != len)
+		return -1;
+	return pick_workstation_name(pkt + at + 10, rdlen, name);
 }

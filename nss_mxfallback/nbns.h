@@ -50,4 +50,15 @@ struct mxf_nb_reply {
 int mxf_nb_parse_reply(const unsigned char *pkt, size_t len, uint16_t id,
 		       const unsigned char name[MXF_NB_NAME_LEN], struct mxf_nb_reply *out);
 
+/* NODE STATUS REQUEST (RFC 1002 §4.2.17) for the wildcard name "*", what
+ * `nmblookup -A ADDRESS` sends: the host lists the names it holds. */
+void mxf_nb_status_query(uint16_t id, unsigned char out[MXF_NB_QUERY_LEN]);
+
+/* Reads PKT as the NODE STATUS RESPONSE (§4.2.18) to query ID and writes the
+ * host's first unique name with suffix <00> to NAME (trailing spaces cut).
+ * Returns -1 when PKT is not such a reply, is malformed, or has no such
+ * name. */
+int mxf_nb_parse_status(const unsigned char *pkt, size_t len, uint16_t id,
+			char name[MXF_NB_NAME_LEN]);
+
 #endif

@@ -31,6 +31,11 @@ enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_lmhosts(struct mxf_query *q, struct mxf_answer *ans);
 
+/* Asks the host at IPv4 ADDR (network order) itself for its NetBIOS names
+ * (NODE STATUS, what `nmblookup -A` does) and fills ANS with its unique <00>
+ * name.  False when it does not answer in wins_timeout x wins_retries. */
+bool mxf_wins_node_status(const struct mxf_config *cfg, uint32_t addr, struct mxf_answer *ans);
+
 /* Adds HOST's FAMILY addresses to ANS, following CNAMEs; SEARCH applies the
  * resolver's search list.  WITH_NAMES also sets the canonical name (if ANS
  * has none yet) and adds the chain's names as aliases.  Shared by the a

@@ -83,12 +83,23 @@ static uint16_t transaction_id(void)
 	return id;
 }
 
-/* Waits until DEADLINE for our reply; WACK moves the deadline, within
- * BUDGET_END.  Returns 1 with REPLY filled, 0 on timeout, -1 when the
+/* How a reply reader judges a packet that came from the right address. */
+enum verdict { IGNORE, DONE, WAIT_MORE };
+struct exchange {
+	unsigned char request[MXF_NB_QUERY_LEN];
+	uint16_t id;
+	enum verdict (*read)(struct exchange *x, const unsigned char *pkt, size_t len);
+	uint32_t wait_s; /* with WAIT_MORE: seconds the server asked for */
+	const unsigned char *name; /* name queries */
+	struct mxf_nb_reply reply;
+	char status_name[MXF_NB_NAME_LEN]; /* node status */
+};
+
+/* Waits until DEADLINE for the reply; a WACK moves the deadline, within
+ * BUDGET_END.  Returns 1 when the reader is DONE, 0 on timeout, -1 when the
  * server is unreachable (ICMP port unreachable: nothing listens there). */
-static int await_reply(int fd, const struct sockaddr_in *server, uint16_t id,
-		       const unsigned char name[MXF_NB_NAME_LEN], int64_t *deadline,
-		       int64_t budget_end, struct mxf_nb_reply *reply)
+static int await_reply(int fd, const struct sockaddr_in *server, struct exchange *x,
+		       int64_t *deadline, int64_t budget_end)
 {
 	unsigned char pkt[576];
 	struct sockaddr_in from;
@@ -105,51 +116,71 @@ static int await_reply(int fd, const struct sockaddr_in *server, uint16_t id,
 		if (n < 0)
 			return errno == ECONNREFUSED ? -1 : 0;
 		/* connect() already filters by source; this is belt and braces. */
-		if (fromlen != sizeof(from) || !same_server(&from, server) ||
-		    mxf_nb_parse_reply(pkt, (size_t)n, id, name, reply) != 0)
+		if (fromlen != sizeof(from) || !same_server(&from, server))
 			continue;
-		if (reply->kind != MXF_NB_WACK)
+		switch (x->read(x, pkt, (size_t)n)) {
+		case DONE:
 			return 1;
-		int64_t wait_until = now_ms() + (int64_t)reply->ttl * 1000;
-		*deadline = wait_until < budget_end ? wait_until : budget_end;
+		case WAIT_MORE: {
+			int64_t wait_until = now_ms() + (int64_t)x->wait_s * 1000;
+			*deadline = wait_until < budget_end ? wait_until : budget_end;
+			break;
+		}
+		case IGNORE:
+			break;
+		}
 	}
 	return 0;
+}
+
+/* Sends X's request up to wins_retries times, wins_timeout ms apart, over
+ * a fresh connected socket.  Returns 1 answered, 0 silent, -1 unreachable. */
+static int transact(const struct mxf_config *cfg, const struct sockaddr_in *server,
+		    struct exchange *x)
+{
+	int64_t budget_end = now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
+	int rc = 0;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	if (fd < 0)
+		return 0;
+	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
+		goto out;
+	for (unsigned attempt = 0; attempt < cfg->wins_retries && rc == 0; attempt++) {
+		int64_t deadline = now_ms() + cfg->wins_timeout_ms;
+		if (deadline > budget_end)
+			deadline = budget_end;
+		if (send(fd, x->request, sizeof(x->request), 0) != (ssize_t)sizeof(x->request) &&
+		    errno != ECONNREFUSED)
+			break;
+		rc = await_reply(fd, server, x, &deadline, budget_end);
+		if (deadline >= budget_end)
+			break; /* a WACK used the whole budget */
+	}
+out:
+	close(fd);
+	return rc;
+}
+
+static enum verdict read_name_reply(struct exchange *x, const unsigned char *pkt, size_t len)
+{
+	if (mxf_nb_parse_reply(pkt, len, x->id, x->name, &x->reply) != 0)
+		return IGNORE;
+	x->wait_s = x->reply.ttl;
+	return x->reply.kind == MXF_NB_WACK ? WAIT_MORE : DONE;
 }
 
 static enum server_said ask_server(const struct mxf_config *cfg, const struct sockaddr_in *server,
 				   const unsigned char name[MXF_NB_NAME_LEN],
 				   struct mxf_nb_reply *reply)
 {
-	unsigned char query[MXF_NB_QUERY_LEN];
-	uint16_t id = transaction_id();
-	int64_t budget_end = now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
-	enum server_said said = SAID_NOTHING;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	struct exchange x = { .id = transaction_id(), .read = read_name_reply, .name = name };
 
-	if (fd < 0)
+	mxf_nb_query(x.id, name, x.request);
+	if (transact(cfg, server, &x) <= 0)
 		return SAID_NOTHING;
-	mxf_nb_query(id, name, query);
-	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
-		goto out;
-	for (unsigned attempt = 0; attempt < cfg->wins_retries; attempt++) {
-		int64_t deadline = now_ms() + cfg->wins_timeout_ms;
-		if (deadline > budget_end)
-			deadline = budget_end;
-		if (send(fd, query, sizeof(query), 0) != (ssize_t)sizeof(query) && errno != ECONNREFUSED)
-			break;
-		int rc = await_reply(fd, server, id, name, &deadline, budget_end, reply);
-		if (rc < 0)
-			break;
-		if (rc > 0) {
-			said = reply->kind == MXF_NB_POSITIVE ? SAID_YES : SAID_NO;
-			break;
-		}
-		if (deadline >= budget_end)
-			break; /* a WACK used the whole budget */
-	}
-out:
-	close(fd);
-	return said;
+	*reply = x.reply;
+	return reply->kind == MXF_NB_POSITIVE ? SAID_YES : SAID_NO;
 }
 
 static void fill_answer(const struct mxf_query *q, const struct mxf_nb_reply *reply,
@@ -198,4 +229,24 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 		}
 	}
 	return MXF_NO_NAME;
+}
+
+static enum verdict read_status_reply(struct exchange *x, const unsigned char *pkt, size_t len)
+{
+	return mxf_nb_parse_status(pkt, len, x->id, x->status_name) == 0 ? DONE : IGNORE;
+}
+
+bool mxf_wins_node_status(const struct mxf_config *cfg, uint32_t addr, struct mxf_answer *ans)
+{
+	struct sockaddr_in host = { .sin_family = AF_INET, .sin_port = htons(MXF_NB_PORT) };
+	struct exchange x = { .id = transaction_id(), .read = read_status_reply };
+
+	host.sin_addr.s_addr = addr;
+	mxf_nb_status_query(x.id, x.request);
+	if (transact(cfg, &host, &x) <= 0)
+		return false;
+	mxf_answer_set_name(ans, x.status_name);
+	mxf_answer_add_address(ans, AF_INET, &addr);
+	mxf_answer_lower_ttl(ans, 0); /* a live answer from the host: not for caching */
+	return true;
 }

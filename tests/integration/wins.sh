@@ -64,6 +64,18 @@ expect "DNS names, long names and bad characters are never asked" "$before" "$(q
 use_config "stages wins"
 expect "no wins_server: not found at once" "status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" "$(call 4 box)"
 
+# --- reverse lookups by NODE STATUS ---------------------------------------
+use_config "stages wins" "wins_server $W" "wins_timeout 300" "wins_retries 2"
+before=$(queries_at 140)
+expect "reverse: off by default, nothing is sent" "" "$(getent hosts "$WINS_NET.140")"
+expect "reverse: off by default, the host saw no packet" "$before" "$(queries_at 140)"
+use_config "stages wins" "wins_server $W" "wins_node_status yes" "wins_timeout 300"
+theirs=$(nmblookup -s "$NMB_CONF" -A "$W" 2>/dev/null | awk '$2 == "<00>" && $4 != "<GROUP>" { print $1; exit }')
+expect "reverse: wins_node_status yes asks the host its <00> name, as nmblookup -A" \
+	"$W $theirs" "$(getent hosts "$W" | awk '{ print $1, $2 }')"
+expect "reverse: the name is WINSSRV" "WINSSRV" "$theirs"
+expect "reverse: a silent address is not found" "" "$(getent hosts "$WINS_NET.99")"
+
 # --- several servers ------------------------------------------------------
 responder 141 negative
 use_config "stages wins" "wins_server $WINS_NET.141 $W" "wins_timeout 2000"

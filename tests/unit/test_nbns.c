@@ -266,6 +266,73 @@ START_TEST(test_pointers_rfc1002_does_not_use_are_refused)
 }
 END_TEST
 
+START_TEST(test_node_status_request_bytes_are_exact)
+{
+	/* ID, no flags, QDCOUNT 1; "*" and 15 NULs encoded; NBSTAT, IN. */
+	static const unsigned char expected[MXF_NB_QUERY_LEN + 1] =
+		"\x00\x07\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+		"\x20"
+		"CK"
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		"\x00"
+		"\x00\x21\x00\x01";
+	unsigned char out[MXF_NB_QUERY_LEN];
+
+	mxf_nb_status_query(7, out);
+	ck_assert_mem_eq(out, expected, MXF_NB_QUERY_LEN);
+}
+END_TEST
+
+/* A NODE STATUS RESPONSE to query 7 listing NAMES (18 bytes each). */
+static size_t status_reply(const unsigned char *names, unsigned count)
+{
+	unsigned char wildcard[MXF_NB_NAME_LEN] = { '*' };
+	size_t n = 12;
+
+	memset(pkt, 0, 12);
+	ns_put16(7, pkt);
+	ns_put16(0x8400, pkt + 2);
+	ns_put16(1, pkt + 6);
+	mxf_nb_encode(wildcard, pkt + n);
+	n += MXF_NB_ENCODED_LEN;
+	ns_put16(0x21, pkt + n);
+	ns_put16(1, pkt + n + 2);
+	ns_put16((uint16_t)(1 + count * 18 + 46), pkt + n + 8);
+	n += 10;
+	pkt[n++] = (unsigned char)count;
+	memcpy(pkt + n, names, count * 18);
+	n += count * 18;
+	memset(pkt + n, 0, 46); /* statistics */
+	return n + 46;
+}
+
+START_TEST(test_node_status_gives_the_unique_workstation_name)
+{
+	static const unsigned char names[] = "TESTGRP        \x00\x84\x00" /* group <00> */
+					     "WINSSRV        \x20\x04\x00" /* <20> */
+					     "WINSSRV        \x00\x04\x00"; /* unique <00> */
+	char got[MXF_NB_NAME_LEN];
+	size_t len = status_reply(names, 3);
+
+	ck_assert_int_eq(mxf_nb_parse_status(pkt, len, 7, got), 0);
+	ck_assert_str_eq(got, "WINSSRV");
+	ck_assert_int_eq(mxf_nb_parse_status(pkt, len, 8, got), -1); /* wrong ID */
+	for (size_t i = 0; i < len; i++)
+		ck_assert_msg(mxf_nb_parse_status(pkt, i, 7, got) == -1, "prefix %zu accepted", i);
+	pkt[12 + MXF_NB_ENCODED_LEN + 10] = 10; /* NUM_NAMES past the data */
+	ck_assert_int_eq(mxf_nb_parse_status(pkt, len, 7, got), -1);
+}
+END_TEST
+
+START_TEST(test_node_status_without_a_unique_name_gives_none)
+{
+	static const unsigned char names[] = "TESTGRP        \x00\x84\x00";
+	char got[MXF_NB_NAME_LEN];
+
+	ck_assert_int_eq(mxf_nb_parse_status(pkt, status_reply(names, 1), 7, got), -1);
+}
+END_TEST
+
 Suite *nbns_suite(void)
 {
 	Suite *s = suite_create("nbns");
@@ -288,6 +355,9 @@ Suite *nbns_suite(void)
 	tcase_add_test(tc, test_bad_label_length_is_ignored);
 	tcase_add_test(tc, test_pointer_to_the_question_is_read);
 	tcase_add_test(tc, test_pointers_rfc1002_does_not_use_are_refused);
+	tcase_add_test(tc, test_node_status_request_bytes_are_exact);
+	tcase_add_test(tc, test_node_status_gives_the_unique_workstation_name);
+	tcase_add_test(tc, test_node_status_without_a_unique_name_gives_none);
 	suite_add_tcase(s, tc);
 	return s;
 }
