@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,23 +81,107 @@ static enum mxf_outcome failure_outcome(int herr, int err)
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search,
 			       struct mxf_dnsmsg *msg)
 {
+	return mxf_dns_query_into(dns, name, type, search, dns->buf, msg);
+}
+
+enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,
+				    unsigned char *buf, struct mxf_dnsmsg *msg)
+{
 	int len;
 
 	errno = 0;
 	dns->queries++;
 	if (search)
-		len = res_nsearch(&dns->res, name, ns_c_in, type, dns->buf, NS_MAXMSG);
+		len = res_nsearch(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
 	else
-		len = res_nquery(&dns->res, name, ns_c_in, type, dns->buf, NS_MAXMSG);
+		len = res_nquery(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
 	if (len < 0) {
 		enum mxf_outcome o = failure_outcome(dns->res.res_h_errno, errno);
 		mxf_log_debug(dns->debug, "%s type %d: h_errno %d errno %d", name, type,
 			      dns->res.res_h_errno, errno);
 		return o;
 	}
-	if (len > NS_MAXMSG || mxf_dnsmsg_open(msg, dns->buf, (size_t)len) != 0) {
+	if (len > NS_MAXMSG || mxf_dnsmsg_open(msg, buf, (size_t)len) != 0) {
 		mxf_log_debug(dns->debug, "%s type %d: malformed reply ignored", name, type);
 		return MXF_NO_RECOVERY;
 	}
 	return MXF_FOUND;
+}
+
+/* Asks one candidate; FOUND and NO_DATA both say the name exists there.
+ * libresolv reports a SERVFAIL reply like an unreachable server (errno
+ * ECONNREFUSED) but leaves the reply in BUF; res_nsearch reads its RCODE to
+ * go on searching after SERVFAIL, and so do we. */
+static enum mxf_outcome try_candidate(struct mxf_dns *dns, const char *candidate, int type,
+				      unsigned char *buf, struct mxf_dnsmsg *msg,
+				      char found_at[NS_MAXDNAME])
+{
+	enum mxf_outcome o;
+
+	memset(buf, 0, HFIXEDSZ);
+	o = mxf_dns_query_into(dns, candidate, type, false, buf, msg);
+	if (o == MXF_FOUND || o == MXF_NO_DATA)
+		snprintf(found_at, NS_MAXDNAME, "%s", candidate);
+	if (o == MXF_UNREACHABLE && (buf[2] & 0x80) && (buf[3] & 0x0f) == ns_r_servfail)
+		o = MXF_SERVER_FAILED;
+	return o;
+}
+
+/* Whether the search goes on after outcome O; after SERVFAIL it does, as
+ * in glibc, and the search ends in TRY_AGAIN if nothing else answers. */
+static bool keep_searching(enum mxf_outcome o, bool *servfail)
+{
+	if (o == MXF_SERVER_FAILED)
+		*servfail = true;
+	return o == MXF_NO_NAME || o == MXF_SERVER_FAILED;
+}
+
+enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
+				     unsigned char *buf, struct mxf_dnsmsg *msg,
+				     char found_at[NS_MAXDNAME])
+{
+	res_state res = &dns->res;
+	size_t len = strlen(name);
+	unsigned dots = 0;
+	bool servfail = false, tried_as_is = false;
+	char candidate[NS_MAXDNAME];
+	enum mxf_outcome o;
+
+	for (const char *p = name; *p != '\0'; p++)
+		dots += *p == '.';
+	/* An absolute name is asked once, with nss_dns's reading of a failure. */
+	if (len > 0 && name[len - 1] == '.')
+		return mxf_dns_query_into(dns, name, type, false, buf, msg);
+	if (dots == 0) {
+		/* HOSTALIASES, as res_nsearch and nss_dns honour it (glibc drops the
+		 * variable for setuid programs).  Deprecated, not gone. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		const char *alias = res_hostalias(res, name, candidate, sizeof(candidate));
+#pragma GCC diagnostic pop
+		if (alias != NULL)
+			return try_candidate(dns, alias, type, buf, msg, found_at);
+	}
+	if (dots >= res->ndots) {
+		tried_as_is = true;
+		o = try_candidate(dns, name, type, buf, msg, found_at);
+		if (!keep_searching(o, &servfail))
+			return o;
+	}
+	if ((dots == 0 && (res->options & RES_DEFNAMES)) || (dots > 0 && (res->options & RES_DNSRCH))) {
+		for (char **domain = res->dnsrch; *domain != NULL; domain++) {
+			if (snprintf(candidate, sizeof(candidate), "%s.%s", name, *domain) >=
+			    (int)sizeof(candidate))
+				continue;
+			o = try_candidate(dns, candidate, type, buf, msg, found_at);
+			if (!keep_searching(o, &servfail))
+				return o;
+		}
+	}
+	if (!tried_as_is) {
+		o = try_candidate(dns, name, type, buf, msg, found_at);
+		if (!keep_searching(o, &servfail))
+			return o;
+	}
+	return servfail ? MXF_SERVER_FAILED : MXF_NO_NAME;
 }

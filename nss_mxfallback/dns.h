@@ -30,4 +30,18 @@ void mxf_dns_close(struct mxf_dns *dns);
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search,
 			       struct mxf_dnsmsg *msg);
 
+/* The same, with the reply in BUF (NS_MAXMSG bytes), which later queries
+ * leave alone. */
+enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,
+				    unsigned char *buf, struct mxf_dnsmsg *msg);
+
+/* Searches NAME/TYPE through resolv.conf's search list in res_nsearch's
+ * order (resolv/res_query.c), with one difference: a NODATA answer ends the
+ * search, as the name exists there.  For the MX query that is the domain
+ * whose implicit MX is itself (RFC 5321 §5.1), and asking the rest of the
+ * list would only cost queries.  FOUND_AT gets the name that answered. */
+enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
+				     unsigned char *buf, struct mxf_dnsmsg *msg,
+				     char found_at[NS_MAXDNAME]);
+
 #endif

@@ -121,8 +121,10 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 
 	if (replay_kept(name, family, res))
 		return;
-	memset(res, 0, sizeof(*res));
+	/* No memset: the answer is large and run_stages initialises it. */
+	res->config_broken = false;
 	res->outcome = MXF_NO_RESOURCES;
+	mxf_answer_init(&res->answer);
 	cfg = malloc(sizeof(*cfg));
 	if (cfg == NULL)
 		return;
@@ -153,7 +155,7 @@ void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
 {
 	struct mxf_config *cfg = malloc(sizeof(*cfg));
 
-	memset(res, 0, sizeof(*res));
+	res->config_broken = false;
 	mxf_answer_init(&res->answer);
 	res->outcome = MXF_NO_RESOURCES;
 	if (cfg == NULL)

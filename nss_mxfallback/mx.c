@@ -13,7 +13,7 @@
 struct mx_work {
 	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
 	unsigned order[MXF_MAX_MX_RECORDS];
-	unsigned char *reply; /* a copy: exchanger queries reuse the DNS buffer */
+	unsigned char reply[NS_MAXMSG]; /* its own: exchanger queries use the DNS buffer */
 	struct mxf_dnsmsg msg;
 	char owner[NS_MAXDNAME];
 };
@@ -112,22 +112,8 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	return use_exchangers(q, w, n, ans);
 }
 
-/* Keeps a copy of the MX reply, which the exchangers' own queries would
- * otherwise overwrite in the DNS buffer. */
-static int keep_reply(struct mx_work *w, const struct mxf_dnsmsg *msg)
-{
-	size_t len = (size_t)ns_msg_size(msg->handle);
-
-	w->reply = malloc(len);
-	if (w->reply == NULL)
-		return -1;
-	memcpy(w->reply, ns_msg_base(msg->handle), len);
-	return mxf_dnsmsg_open(&w->msg, w->reply, len);
-}
-
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 {
-	struct mxf_dnsmsg msg;
 	struct mxf_dns *dns;
 	struct mx_work *w;
 	enum mxf_outcome o;
@@ -135,17 +121,17 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	if (!mxf_config_mx_allowed(q->cfg, program_invocation_short_name))
 		return MXF_NO_NAME;
 	o = mxf_query_dns(q, &dns);
-	if (o == MXF_FOUND)
-		o = mxf_dns_query(dns, q->name, ns_t_mx, true, &msg);
-	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
-		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
 	if (o != MXF_FOUND)
 		return o;
-	w = calloc(1, sizeof(*w));
+	/* Not calloc: the work area is large and every field read is written. */
+	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	o = keep_reply(w, &msg) == 0 ? read_mx_reply(q, w, ans) : MXF_NO_RESOURCES;
-	free(w->reply);
+	o = mxf_dns_search_into(dns, q->name, ns_t_mx, w->reply, &w->msg, q->found_at);
+	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
+		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
+	if (o == MXF_FOUND)
+		o = read_mx_reply(q, w, ans);
 	free(w);
 	return o;
 }

@@ -52,6 +52,10 @@ static enum nss_status not_found(const struct mxf_result *res, int *errnop, int 
 	case MXF_NO_DATA:
 		*h_errnop = NO_DATA;
 		return NSS_STATUS_NOTFOUND;
+	case MXF_ALIAS_ONLY:
+		*h_errnop = NO_RECOVERY;
+		*errnop = ENOENT;
+		return NSS_STATUS_TRYAGAIN;
 	case MXF_NO_RECOVERY:
 		*h_errnop = NO_RECOVERY;
 		return NSS_STATUS_NOTFOUND;

@@ -11,6 +11,7 @@ enum mxf_outcome {
 	MXF_FOUND,
 	MXF_NO_NAME, /* the name does not exist here: HOST_NOT_FOUND */
 	MXF_NO_DATA, /* the name exists without an address of the family */
+	MXF_ALIAS_ONLY, /* an answer of CNAMEs without an address at their end */
 	MXF_NO_RECOVERY, /* refused, malformed or unusable answer */
 	MXF_SERVER_FAILED, /* SERVFAIL: temporary */
 	MXF_UNREACHABLE, /* no server answered in time: temporary */
@@ -29,10 +30,9 @@ static inline enum mxf_outcome mxf_outcome_heavier(enum mxf_outcome a, enum mxf_
 
 static inline const char *mxf_outcome_name(enum mxf_outcome o)
 {
-	static const char *const names[] = { "found",	      "no such name",
-					     "no data",	      "no recovery",
-					     "server failed", "unreachable",
-					     "no resources" };
+	static const char *const names[] = { "found",	      "no such name", "no data",
+					     "alias only",    "no recovery",  "server failed",
+					     "unreachable",   "no resources" };
 
 	return names[o];
 }

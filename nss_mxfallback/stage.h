@@ -18,6 +18,9 @@ struct mxf_query {
 	bool dns_opened;
 	bool dns_done; /* DNS said all it will: later DNS stages are skipped */
 	bool stop; /* the answer is final (null MX): no later stage runs */
+	/* Where the mx stage found the name (MX or no data): the a stage asks
+	 * that name, instead of searching the list again. */
+	char found_at[NS_MAXDNAME];
 };
 
 /* Opens the resolver on first use; MXF_FOUND when it is ready. */

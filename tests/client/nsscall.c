@@ -10,6 +10,9 @@
  *                                              each line ending in ms=<duration>
  *   nsscall gai NAME unspec|inet|inet6         getaddrinfo(AI_CANONNAME)
  *   nsscall ghbn NAME inet|inet6               gethostbyname2
+ *
+ * With NSSCALL_PREFIX=_nss_dns_ and MODULE libc.so.6 the same calls go to
+ * glibc's own dns module (exported from libc since 2.34), for comparison.
  */
 #include <arpa/inet.h>
 #include <dlfcn.h>
@@ -28,6 +31,16 @@ typedef enum nss_status (*fn3_t)(const char *, int, struct hostent *, char *, si
 				 int32_t *, char **);
 typedef enum nss_status (*fn2_t)(const char *, int, struct hostent *, char *, size_t, int *,
 				 int *);
+/* The entry point FN ("gethostbyname4_r") of the module under test. */
+static void *entry(void *mod, const char *fn)
+{
+	const char *prefix = getenv("NSSCALL_PREFIX");
+	char symbol[128];
+
+	snprintf(symbol, sizeof(symbol), "%s%s", prefix != NULL ? prefix : "_nss_mxfallback_", fn);
+	return dlsym(mod, symbol);
+}
+
 typedef enum nss_status (*fn1_t)(const char *, struct hostent *, char *, size_t, int *, int *);
 
 static const char *status_name(enum nss_status s)
@@ -108,7 +121,7 @@ static void print_status(enum nss_status s, int err, int herr)
 
 static int call4(void *mod, const char *name, size_t buflen, int grow)
 {
-	fn4_t fn = (fn4_t)dlsym(mod, "_nss_mxfallback_gethostbyname4_r");
+	fn4_t fn = (fn4_t)entry(mod, "gethostbyname4_r");
 	int err, herr, calls = 0;
 	int32_t ttl = INT32_MAX;
 	enum nss_status s;
@@ -168,13 +181,13 @@ static int call_hostent(void *mod, int which, const char *name, int af, size_t b
 	enum nss_status s;
 
 	if (which == 3) {
-		fn3_t fn = (fn3_t)dlsym(mod, "_nss_mxfallback_gethostbyname3_r");
+		fn3_t fn = (fn3_t)entry(mod, "gethostbyname3_r");
 		s = fn(name, af, &h, buf, buflen, &err, &herr, &ttl, &canon);
 	} else if (which == 2) {
-		fn2_t fn = (fn2_t)dlsym(mod, "_nss_mxfallback_gethostbyname2_r");
+		fn2_t fn = (fn2_t)entry(mod, "gethostbyname2_r");
 		s = fn(name, af, &h, buf, buflen, &err, &herr);
 	} else {
-		fn1_t fn = (fn1_t)dlsym(mod, "_nss_mxfallback_gethostbyname_r");
+		fn1_t fn = (fn1_t)entry(mod, "gethostbyname_r");
 		s = fn(name, &h, buf, buflen, &err, &herr);
 	}
 	print_status(s, err, herr);

@@ -185,6 +185,8 @@ server:
 	verbosity: 2
 	server-count: 1
 	reuseport: no
+	rrl-ratelimit: 0
+	rrl-whitelist-ratelimit: 0
 remote-control:
 	control-enable: yes
 	control-interface: $SANDBOX/nsd.ctl
