@@ -23,7 +23,9 @@ enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bo
 	o = mxf_dns_query(dns, host, family_type(family), search, &msg);
 	if (o != MXF_FOUND)
 		return o;
-	if (mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, NULL, &ttl) != 0)
+	int hops = mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, NULL, &ttl);
+
+	if (hops < 0)
 		return MXF_NO_RECOVERY;
 	/* An answer with records but no address of the family (a CNAME alone):
 	 * glibc 2.36's nss_dns says TRYAGAIN, errno ENOENT, NO_RECOVERY; the
@@ -34,7 +36,8 @@ enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bo
 	if (with_names) {
 		if (!ans->has_name)
 			mxf_answer_set_name(ans, canon);
-		mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, ans, &ttl);
+		if (hops > 0) /* now the name is set, the chain's names become aliases */
+			mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, ans, &ttl);
 	}
 	return MXF_FOUND;
 }

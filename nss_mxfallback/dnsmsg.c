@@ -110,11 +110,14 @@ int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
 			     char canon[NS_MAXDNAME], struct mxf_answer *ans, uint32_t *ttl)
 {
 	char target[NS_MAXDNAME];
+	size_t len = strlen(name);
 
-	snprintf(canon, NS_MAXDNAME, "%s", name);
+	if (len >= NS_MAXDNAME)
+		return -1;
+	memcpy(canon, name, len + 1);
 	for (int hops = 0; hops <= MXF_MAX_CNAME_HOPS; hops++) {
 		if (find_cname(m, canon, target, ttl) == 0)
-			return 0;
+			return hops;
 		if (ans != NULL)
 			mxf_answer_add_alias(ans, canon);
 		strcpy(canon, target);

@@ -33,8 +33,9 @@ int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);
 
 /* Follows CNAMEs in the answer section from NAME and writes the name at the
  * end of the chain to CANON.  Each name left behind becomes an alias of ANS
- * (when ANS is not NULL) and every CNAME used lowers *TTL.  Returns -1 for
- * a loop or a chain of more than MXF_MAX_CNAME_HOPS. */
+ * (when ANS is not NULL) and every CNAME used lowers *TTL.  Returns the
+ * number of CNAMEs followed, or -1 for a loop or a chain of more than
+ * MXF_MAX_CNAME_HOPS. */
 int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
 			     char canon[NS_MAXDNAME], struct mxf_answer *ans, uint32_t *ttl);
 

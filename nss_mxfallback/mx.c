@@ -16,6 +16,7 @@ struct mx_work {
 	unsigned char reply[NS_MAXMSG]; /* its own: exchanger queries use the DNS buffer */
 	struct mxf_dnsmsg msg;
 	char owner[NS_MAXDNAME];
+	int owner_hops; /* CNAMEs from the asked name to the owner of the MX */
 };
 
 static uint32_t shuffle_seed(void)
@@ -57,8 +58,9 @@ static void name_answer(struct mx_work *w, const char *exchanger, struct mxf_ans
 	char owner[NS_MAXDNAME];
 
 	mxf_answer_set_name(ans, exchanger);
-	mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, owner, ans, &ttl);
-	mxf_answer_add_alias(ans, owner);
+	if (w->owner_hops > 0)
+		mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, owner, ans, &ttl);
+	mxf_answer_add_alias(ans, w->owner);
 	mxf_answer_lower_ttl(ans, ttl);
 }
 
@@ -100,7 +102,8 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	uint32_t ttl = MXF_TTL_NONE;
 	unsigned n;
 
-	if (mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, w->owner, NULL, &ttl) != 0)
+	w->owner_hops = mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, w->owner, NULL, &ttl);
+	if (w->owner_hops < 0)
 		return MXF_NO_RECOVERY;
 	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
 	if (n == 0)

@@ -220,7 +220,7 @@ START_TEST(test_cname_chain_is_followed_with_aliases_and_ttl)
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	mxf_answer_init(&ans);
 	mxf_answer_set_name(&ans, "host.test");
-	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "www.test", canon, &ans, &ttl), 0);
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "www.test", canon, &ans, &ttl), 2);
 	ck_assert_str_eq(canon, "host.test");
 	ck_assert_uint_eq(ttl, 50);
 	ck_assert_uint_eq(ans.n_aliases, 2);
@@ -256,7 +256,7 @@ START_TEST(test_cname_chain_length_is_bounded)
 	}
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "c0.test", canon, NULL, &ttl),
-			 hops <= MXF_MAX_CNAME_HOPS ? 0 : -1);
+			 hops <= MXF_MAX_CNAME_HOPS ? hops : -1);
 	if (hops <= MXF_MAX_CNAME_HOPS) {
 		snprintf(to, sizeof(to), "c%d.test", hops);
 		ck_assert_str_eq(canon, to);
