@@ -93,11 +93,14 @@ sandbox_cleanup() {
 	for pid in $PIDS; do
 		wait "$pid" 2>/dev/null || true
 	done
-	# Never let rm reach the host's /dev through the bind.
+	# Never let rm reach the host's /dev through the bind, nor leave a
+	# mount point behind: unmount everything below the sandbox first.
 	if [ -d "$SANDBOX/hostdev" ]; then
 		umount -R /dev 2>/dev/null || true
-		umount -R "$SANDBOX/hostdev" 2>/dev/null || umount -l "$SANDBOX/hostdev" || true
 	fi
+	findmnt -rn -o TARGET | grep "^$SANDBOX/" | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done
 	rm -rf --one-file-system "$SANDBOX"
 }
 
@@ -254,6 +257,28 @@ SMBCONF
 	echo "# nmbd did not start:"
 	tail -20 "$d/log/nmbd.log" | sed 's/^/#   /'
 	exit 1
+}
+
+# A directory variable of the build, expanded ("sysconfdir" -> /usr/local/etc).
+build_dir_var() {
+	local value prefix exec_prefix
+	prefix=$(sed -n 's/^prefix = //p' "$top_builddir/Makefile")
+	exec_prefix=$(sed -n 's/^exec_prefix = //p' "$top_builddir/Makefile")
+	exec_prefix=${exec_prefix/\$\{prefix\}/$prefix}
+	value=$(sed -n "s/^$1 = //p" "$top_builddir/Makefile")
+	value=${value/\$\{exec_prefix\}/$exec_prefix}
+	echo "${value/\$\{prefix\}/$prefix}"
+}
+
+# Puts the built module into the system library directory, for programs
+# that ignore LD_LIBRARY_PATH (setuid ones) or scrub their environment: a
+# read-only overlay, seen only inside this mount namespace.
+install_module_overlay() {
+	local libdir
+	libdir=$(dirname "$(readlink -f "$(ldd /bin/sh | awk '/libc.so/ { print $3 }')")")
+	mkdir -p "$SANDBOX/overlay"
+	cp "$MODULE" "$SANDBOX/overlay/"
+	mount -t overlay overlay -o "lowerdir=$SANDBOX/overlay:$libdir" "$libdir"
 }
 
 # How many queries NSD has answered since it started.
