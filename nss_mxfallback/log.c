@@ -6,6 +6,8 @@
 #include <syslog.h>
 
 /* No openlog(): the ident and facility belong to the host program. */
+static void vlog(int priority, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void vlog(int priority, const char *fmt, va_list ap)
 {
 	char line[512];

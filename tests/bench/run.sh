@@ -112,8 +112,10 @@ umount /etc/hosts
 
 # --- WINS ---------------------------------------------------------------------
 add_test_net 140 141
-"$RESP" "$WINS_NET.140" good 192.0.2.77 "$SANDBOX/good.log" & PIDS="$PIDS $!"
-"$RESP" "$WINS_NET.141" negative 192.0.2.77 "$SANDBOX/neg.log" & PIDS="$PIDS $!"
+"$RESP" "$WINS_NET.140" good 192.0.2.77 "$SANDBOX/good.log" </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+"$RESP" "$WINS_NET.141" negative 192.0.2.77 "$SANDBOX/neg.log" </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
 sleep 0.3
 use_nsswitch mxfallback
 use_config "stages wins" "wins_server $WINS_NET.140"

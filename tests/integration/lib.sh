@@ -11,6 +11,21 @@ ZONES="$top_srcdir/tests/integration/zones"
 tap_n=0
 tap_failed=0
 
+# A module built with --enable-sanitizers needs the ASan/UBSan runtimes in
+# every program that loads it (getent, Postfix's smtp, nscd): preload them.
+# Leaks are valgrind's job in the plain build; here ASan hunts memory errors.
+# Daemons that never load the module are started without the preload.
+MXF_SANITIZED=""
+if nm -D "$MODULE" 2>/dev/null | grep -q ' U __asan_init'; then
+	MXF_SANITIZED=1
+	export LD_PRELOAD="$(gcc -print-file-name=libasan.so):$(gcc -print-file-name=libubsan.so)"
+	export ASAN_OPTIONS="detect_leaks=0:exitcode=86"
+	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=87"
+fi
+# An external command, not a function: "$!" of a background start must be
+# the daemon's own PID, or cleanup would kill a subshell and leave it running.
+UNSANITIZED=(env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS)
+
 ok() {
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n - $*"
@@ -86,6 +101,18 @@ enter_sandbox() {
 	export LD_LIBRARY_PATH="$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }
 
+# Every process left in this network namespace was started by this test
+# (daemons that forked, children of the test programs): end them too.
+namespace_pids() {
+	local own pid
+	own=$(readlink /proc/self/ns/net)
+	for pid in /proc/[0-9]*; do
+		pid=${pid#/proc/}
+		case "$pid" in "$$" | "$BASHPID" | "$PPID") continue ;; esac
+		[ "$(readlink "/proc/$pid/ns/net" 2>/dev/null)" = "$own" ] && echo "$pid"
+	done
+}
+
 sandbox_cleanup() {
 	for pid in $PIDS; do
 		kill "$pid" 2>/dev/null || true
@@ -93,6 +120,13 @@ sandbox_cleanup() {
 	for pid in $PIDS; do
 		wait "$pid" 2>/dev/null || true
 	done
+	local left
+	left=$(namespace_pids)
+	if [ -n "$left" ]; then
+		kill $left 2>/dev/null || true
+		sleep 0.5
+		kill -9 $(namespace_pids) 2>/dev/null || true
+	fi
 	# Never let rm reach the host's /dev through the bind, nor leave a
 	# mount point behind: unmount everything below the sandbox first.
 	if [ -d "$SANDBOX/hostdev" ]; then
@@ -109,7 +143,8 @@ sandbox_cleanup() {
 # its own (a tmpfs holding binds of the few host nodes programs need) with
 # /dev/log pointing at our listener.
 start_logsink() {
-	"$top_builddir/tests/client/logsink" "$SANDBOX/log.sock" "$SANDBOX/syslog" 600 &
+	"${UNSANITIZED[@]}" "$top_builddir/tests/client/logsink" "$SANDBOX/log.sock" \
+		"$SANDBOX/syslog" 600 </dev/null >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 	for _ in $(seq 50); do
 		[ -S "$SANDBOX/log.sock" ] && break
@@ -158,7 +193,7 @@ use_config() {
 # Waits (at most 5 s) until the DNS server at 127.0.0.1 answers for ZONE.
 wait_for_dns() {
 	for _ in $(seq 50); do
-		if dig +time=1 +tries=1 @127.0.0.1 -p "${2:-53}" SOA "$1" 2>/dev/null |
+		if "${UNSANITIZED[@]}" dig +time=1 +tries=1 @127.0.0.1 -p "${2:-53}" SOA "$1" 2>/dev/null |
 			grep -q 'status: NOERROR'; then
 			return 0
 		fi
@@ -199,7 +234,7 @@ NSDCONF
 		[ "$name" = root ] && name=.
 		printf 'zone:\n\tname: %s\n\tzonefile: %s\n' "$name" "$zone" >>"$conf"
 	done
-	nsd -d -c "$conf" >"$SANDBOX/nsd.out" 2>&1 &
+	"${UNSANITIZED[@]}" nsd -d -c "$conf" </dev/null >"$SANDBOX/nsd.out" 2>&1 &
 	PIDS="$PIDS $!"
 	if ! wait_for_dns example.test; then
 		echo "# NSD did not start:"
@@ -247,10 +282,10 @@ start_nmbd() {
 	dns proxy = no
 SMBCONF
 	{ echo "VERSION 1 0"; printf '%s\n' "$@"; } >"$d/state/wins.dat"
-	nmbd -F --no-process-group -s "$d/smb.conf" >"$d/nmbd.out" 2>&1 &
+	"${UNSANITIZED[@]}" nmbd -F --no-process-group -s "$d/smb.conf" </dev/null >"$d/nmbd.out" 2>&1 &
 	PIDS="$PIDS $!"
 	for _ in $(seq 100); do
-		nmblookup -s "$d/smb.conf" -U "$WINS_NET.137" --recursion WINSSRV 2>/dev/null |
+		"${UNSANITIZED[@]}" nmblookup -s "$d/smb.conf" -U "$WINS_NET.137" --recursion WINSSRV 2>/dev/null |
 			grep -q 'WINSSRV<00>' && return 0
 		sleep 0.1
 	done
@@ -283,5 +318,5 @@ install_module_overlay() {
 
 # How many queries NSD has answered since it started.
 dns_queries() {
-	nsd-control -c "$SANDBOX/nsd.conf" stats_noreset | sed -n 's/^num\.queries=//p'
+	"${UNSANITIZED[@]}" nsd-control -c "$SANDBOX/nsd.conf" stats_noreset | sed -n 's/^num\.queries=//p'
 }

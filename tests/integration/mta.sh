@@ -45,7 +45,7 @@ sed -E 's/^([a-z]+ +[a-z]+ +[-yn] +[-yn] +)[-yn]( +)/\1n\2/' /etc/postfix/master
 postfix -c "$P/conf" start >/dev/null 2>&1 || { echo "# postfix did not start"; exit 1; }
 trap 'postfix -c "$P/conf" stop >/dev/null 2>&1; sandbox_cleanup' EXIT
 for host in 2 5; do
-	smtp-sink -u postfix -d "$P/sink$host/%M." "127.0.0.$host:25" 10 &
+	smtp-sink -u postfix -d "$P/sink$host/%M." "127.0.0.$host:25" 10 </dev/null >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 done
 sleep 0.3

@@ -21,7 +21,7 @@ enable-cache group no
 enable-cache services no
 enable-cache netgroup no
 CONF
-nscd -d -f "$SANDBOX/nscd.conf" >"$SANDBOX/nscd.log" 2>&1 &
+nscd -d -f "$SANDBOX/nscd.conf" </dev/null >"$SANDBOX/nscd.log" 2>&1 &
 PIDS="$PIDS $!"
 for _ in $(seq 50); do
 	[ -S /run/nscd/socket ] && break

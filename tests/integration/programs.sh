@@ -31,6 +31,11 @@ expect "16 threads x 200 lookups across every stage: every answer right" \
 	"3200 lookups, 0 wrong" "$(echo "$out" | tail -1)"
 
 # --- setuid ---------------------------------------------------------------
+if [ -n "$MXF_SANITIZED" ]; then
+	# ld.so drops the sanitizer preload for setuid programs; the plain build tests it.
+	tap_done
+	exit $?
+fi
 # The real module in the system library directory (LD_LIBRARY_PATH is
 # ignored for setuid programs), a system config at the built-in path, and
 # an attacker's config named by the environment.

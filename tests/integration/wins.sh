@@ -16,7 +16,7 @@ NMB_CONF="$SANDBOX/samba/smb.conf"
 call() { "$NSSCALL" "$MODULE" "$@"; }
 ms() { date +%s%3N; }
 responder() { # responder HOST MODE
-	"$RESP" "$WINS_NET.$1" "$2" 192.0.2.77 "$SANDBOX/resp-$1.log" &
+	"$RESP" "$WINS_NET.$1" "$2" 192.0.2.77 "$SANDBOX/resp-$1.log" </dev/null >/dev/null 2>&1 &
 	PIDS="$PIDS $!"
 	touch "$SANDBOX/resp-$1.log"
 }

@@ -1,0 +1,26 @@
+/* libFuzzer target: any bytes as a NetBIOS name service reply to the
+ * query whose ID the first two bytes carry, for HOST<00>, and as a NODE
+ * STATUS reply. */
+#include "nbns.h"
+
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	unsigned char name[MXF_NB_NAME_LEN];
+	char status_name[MXF_NB_NAME_LEN];
+	struct mxf_nb_reply reply;
+	uint16_t id;
+
+	if (size < 2)
+		return 0;
+	id = (uint16_t)(data[0] << 8 | data[1]);
+	mxf_nb_make_name("HOST", 4, 0x00, name);
+	mxf_nb_parse_reply(data, size, id, name, &reply);
+	mxf_nb_parse_status(data, size, id, status_name);
+	if (size <= 16)
+		mxf_nb_make_name((const char *)data, size, data[0], name);
+	return 0;
+}
