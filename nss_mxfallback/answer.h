@@ -10,7 +10,7 @@
 
 /* nss_dns kept 48 of each; a hostile server's 1000 records are cut here. */
 #define MXF_MAX_ADDRS 64
-#define MXF_MAX_ALIASES 16
+#define MXF_MAX_ALIASES 48
 #define MXF_NAME_POOL 4096
 #define MXF_TTL_NONE INT32_MAX
 

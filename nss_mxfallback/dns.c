@@ -103,7 +103,7 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 	}
 	if (len > NS_MAXMSG || mxf_dnsmsg_open(msg, buf, (size_t)len) != 0) {
 		mxf_log_debug(dns->debug, "%s type %d: malformed reply ignored", name, type);
-		return MXF_NO_RECOVERY;
+		return MXF_MALFORMED;
 	}
 	return MXF_FOUND;
 }

@@ -26,7 +26,7 @@ void mxf_dns_close(struct mxf_dns *dns);
 /* Asks NAME/TYPE (class IN).  SEARCH applies resolv.conf's search list as
  * nss_dns does (a trailing dot means absolute); otherwise NAME is taken as
  * fully qualified.  On MXF_FOUND, MSG reads the reply, valid until the next
- * query.  A reply that fails validation is MXF_NO_RECOVERY. */
+ * query.  A reply that fails validation is MXF_MALFORMED. */
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search,
 			       struct mxf_dnsmsg *msg);
 

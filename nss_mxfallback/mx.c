@@ -104,7 +104,7 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 
 	w->owner_hops = mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, w->owner, NULL, &ttl);
 	if (w->owner_hops < 0)
-		return MXF_NO_RECOVERY;
+		return MXF_ALIAS_ONLY; /* a CNAME loop */
 	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
 	if (n == 0)
 		return MXF_NO_DATA; /* no MX: the implicit MX is the name itself */

@@ -59,6 +59,9 @@ static enum nss_status not_found(const struct mxf_result *res, int *errnop, int 
 	case MXF_NO_RECOVERY:
 		*h_errnop = NO_RECOVERY;
 		return NSS_STATUS_NOTFOUND;
+	case MXF_MALFORMED:
+		*h_errnop = NO_RECOVERY;
+		return NSS_STATUS_UNAVAIL;
 	case MXF_SERVER_FAILED:
 		*h_errnop = TRY_AGAIN;
 		*errnop = EAGAIN;

@@ -12,7 +12,8 @@ enum mxf_outcome {
 	MXF_NO_NAME, /* the name does not exist here: HOST_NOT_FOUND */
 	MXF_NO_DATA, /* the name exists without an address of the family */
 	MXF_ALIAS_ONLY, /* an answer of CNAMEs without an address at their end */
-	MXF_NO_RECOVERY, /* refused, malformed or unusable answer */
+	MXF_NO_RECOVERY, /* refused (REFUSED, FORMERR, NOTIMP) */
+	MXF_MALFORMED, /* a reply that fails validation */
 	MXF_SERVER_FAILED, /* SERVFAIL: temporary */
 	MXF_UNREACHABLE, /* no server answered in time: temporary */
 	MXF_NO_RESOURCES, /* out of file descriptors or memory */
@@ -31,8 +32,8 @@ static inline enum mxf_outcome mxf_outcome_heavier(enum mxf_outcome a, enum mxf_
 static inline const char *mxf_outcome_name(enum mxf_outcome o)
 {
 	static const char *const names[] = { "found",	      "no such name", "no data",
-					     "alias only",    "no recovery",  "server failed",
-					     "unreachable",   "no resources" };
+					     "alias only",    "no recovery",  "malformed",
+					     "server failed", "unreachable",  "no resources" };
 
 	return names[o];
 }

@@ -58,8 +58,21 @@ START_TEST(test_aliases_stop_when_the_pool_is_full)
 		mxf_answer_add_alias(&ans, name);
 	}
 	ck_assert_uint_le(ans.pool_used, MXF_NAME_POOL);
-	ck_assert_uint_eq(ans.n_aliases, MXF_MAX_ALIASES);
+	ck_assert_uint_eq(ans.n_aliases, MXF_NAME_POOL / 256); /* 255 bytes and a NUL each */
 	ck_assert_int_eq(mxf_answer_set_name(&ans, name), -1);
+}
+END_TEST
+
+START_TEST(test_aliases_stop_at_the_limit)
+{
+	char name[32];
+
+	mxf_answer_init(&ans);
+	for (unsigned i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "a%u.test", i);
+		ck_assert_int_eq(mxf_answer_add_alias(&ans, name), i < MXF_MAX_ALIASES ? 0 : -1);
+	}
+	ck_assert_uint_eq(ans.n_aliases, MXF_MAX_ALIASES);
 }
 END_TEST
 
@@ -84,6 +97,7 @@ Suite *answer_suite(void)
 	tcase_add_test(tc, test_alias_equal_to_name_is_dropped);
 	tcase_add_test(tc, test_addresses_stop_at_the_limit);
 	tcase_add_test(tc, test_aliases_stop_when_the_pool_is_full);
+	tcase_add_test(tc, test_aliases_stop_at_the_limit);
 	tcase_add_test(tc, test_ttl_is_only_lowered);
 	suite_add_tcase(s, tc);
 	return s;
