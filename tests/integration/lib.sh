@@ -235,6 +235,7 @@ NSDCONF
 		printf 'zone:\n\tname: %s\n\tzonefile: %s\n' "$name" "$zone" >>"$conf"
 	done
 	"${UNSANITIZED[@]}" nsd -d -c "$conf" </dev/null >"$SANDBOX/nsd.out" 2>&1 &
+	NSD_PID=$!
 	PIDS="$PIDS $!"
 	if ! wait_for_dns example.test; then
 		echo "# NSD did not start:"
