@@ -8,6 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *type_name(int type)
+{
+	switch (type) {
+	case ns_t_a:
+		return "A";
+	case ns_t_aaaa:
+		return "AAAA";
+	case ns_t_mx:
+		return "MX";
+	default:
+		return "?";
+	}
+}
+
 /* glibc uses nsaddr_list[i] unless its family is 0, in which case the
  * malloc'd _u._ext.nsaddrs[i] holds an IPv6 server (res_nclose frees it). */
 static int use_servers(res_state res, const struct mxf_config *cfg)
@@ -97,14 +111,18 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 		len = res_nquery(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
 	if (len < 0) {
 		enum mxf_outcome o = failure_outcome(dns->res.res_h_errno, errno);
+		mxf_trace(dns->trace, "DNS %s %s: %s", name, type_name(type), mxf_outcome_name(o));
 		mxf_log_debug(dns->debug, "%s type %d: h_errno %d errno %d", name, type,
 			      dns->res.res_h_errno, errno);
 		return o;
 	}
 	if (len > NS_MAXMSG || mxf_dnsmsg_open(msg, buf, (size_t)len) != 0) {
 		mxf_log_debug(dns->debug, "%s type %d: malformed reply ignored", name, type);
+		mxf_trace(dns->trace, "DNS %s %s: malformed reply", name, type_name(type));
 		return MXF_MALFORMED;
 	}
+	mxf_trace(dns->trace, "DNS %s %s: %d answers, %d additional (%d bytes)", name, type_name(type),
+		  ns_msg_count(msg->handle, ns_s_an), ns_msg_count(msg->handle, ns_s_ar), len);
 	return MXF_FOUND;
 }
 

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dnsmsg.h"
 #include "outcome.h"
+#include "trace.h"
 
 #include <resolv.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@ struct mxf_dns {
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
 	unsigned queries; /* sent by this lookup, for debug lines */
 	bool debug;
+	const struct mxf_trace *trace;
 };
 
 /* Prepares DNS for one lookup.  Cheap: glibc caches resolv.conf. */

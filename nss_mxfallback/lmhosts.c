@@ -115,13 +115,14 @@ static int load_include(struct build *b, const char *from, const char *path, uns
 	return load_file(b, full);
 }
 
-static void add_line(struct build *b, const char *path, unsigned line_no, const char *text,
-		     size_t len, struct mxf_lm_line *line, bool *in_alternate, bool *alternate_done)
+static void add_line(struct build *b, const char *path, unsigned file, unsigned line_no,
+		     const char *text, size_t len, struct mxf_lm_line *line, bool *in_alternate,
+		     bool *alternate_done)
 {
 	mxf_lm_parse_line(text, len, line);
 	switch (line->kind) {
 	case MXF_LM_ENTRY:
-		if (mxf_lm_table_add(&b->snap->table, line) != 0)
+		if (mxf_lm_table_add(&b->snap->table, line, file, line_no) != 0)
 			mxf_log_debug(b->debug, "%s:%u: out of memory", path, line_no);
 		break;
 	case MXF_LM_INCLUDE:
@@ -145,7 +146,8 @@ static void add_line(struct build *b, const char *path, unsigned line_no, const 
 	}
 }
 
-static void parse_text(struct build *b, const char *path, const char *text, size_t len)
+static void parse_text(struct build *b, const char *path, unsigned file, const char *text,
+		       size_t len)
 {
 	struct mxf_lm_line *line = malloc(sizeof(*line));
 	bool in_alternate = false, alternate_done = false;
@@ -159,7 +161,7 @@ static void parse_text(struct build *b, const char *path, const char *text, size
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl != NULL ? nl : end;
-		add_line(b, path, ++line_no, p, (size_t)(eol - p), line, &in_alternate,
+		add_line(b, path, file, ++line_no, p, (size_t)(eol - p), line, &in_alternate,
 			 &alternate_done);
 		p = nl != NULL ? nl + 1 : end;
 	}
@@ -223,7 +225,7 @@ static int load_file(struct build *b, const char *path)
 	} else if (read_text(fd, (size_t)st.st_size, &text) == 0) {
 		b->stack[b->depth].dev = st.st_dev;
 		b->stack[b->depth++].ino = st.st_ino;
-		parse_text(b, path, text, (size_t)st.st_size);
+		parse_text(b, path, (unsigned)(w - b->snap->files), text, (size_t)st.st_size);
 		b->depth--;
 		free(text);
 		rc = 0;
@@ -286,8 +288,13 @@ enum mxf_outcome mxf_stage_lmhosts(struct mxf_query *q, struct mxf_answer *ans)
 	if (mxf_lm_key(q->name, len, key) != 0 || !refresh(q->cfg))
 		return MXF_NO_NAME;
 	pthread_rwlock_rdlock(&current_lock);
-	if (current != NULL)
+	if (current != NULL) {
 		found = mxf_lm_table_find_name(&current->table, key, ans);
+		const struct mxf_lm_entry *e = mxf_lm_table_first(&current->table, key);
+		if (e != NULL)
+			mxf_trace(q->trace, "%s:%u: %s%s", current->files[e->file].path, e->line,
+				  e->spelling, e->multihomed ? " #MH" : "");
+	}
 	pthread_rwlock_unlock(&current_lock);
 	if (found == 0)
 		return MXF_NO_NAME;

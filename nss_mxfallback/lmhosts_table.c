@@ -36,7 +36,8 @@ static uint32_t hash_addr(uint32_t addr)
 	return (uint32_t)(h >> 32);
 }
 
-int mxf_lm_table_add(struct mxf_lm_table *t, const struct mxf_lm_line *line)
+int mxf_lm_table_add(struct mxf_lm_table *t, const struct mxf_lm_line *line, unsigned file,
+		     unsigned line_no)
 {
 	if (t->n_entries == t->cap_entries) {
 		uint32_t cap = t->cap_entries ? t->cap_entries * 2 : 64;
@@ -53,6 +54,8 @@ int mxf_lm_table_add(struct mxf_lm_table *t, const struct mxf_lm_line *line)
 	e->suffix = (int16_t)line->suffix;
 	e->multihomed = line->multihomed;
 	e->addr = line->addr.s_addr;
+	e->file = (uint16_t)file;
+	e->line = line_no;
 	return 0;
 }
 
@@ -108,6 +111,18 @@ unsigned mxf_lm_table_find_name(const struct mxf_lm_table *t,
 			break;
 	}
 	return added;
+}
+
+const struct mxf_lm_entry *mxf_lm_table_first(const struct mxf_lm_table *t,
+					      const unsigned char key[MXF_LM_NAME_LEN])
+{
+	if (t->n_buckets == 0)
+		return NULL;
+	uint32_t at = t->by_name[hash_key(key) & (t->n_buckets - 1)];
+	for (; at != 0; at = t->entries[at - 1].next_by_name)
+		if (answers_host_lookup(&t->entries[at - 1], key))
+			return &t->entries[at - 1];
+	return NULL;
 }
 
 const struct mxf_lm_entry *mxf_lm_table_find_addr(const struct mxf_lm_table *t, uint32_t addr)

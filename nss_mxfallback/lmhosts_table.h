@@ -14,6 +14,8 @@ struct mxf_lm_entry {
 	int16_t suffix;
 	bool multihomed;
 	uint32_t addr; /* network order */
+	uint16_t file; /* which file, for mxfallback-query */
+	uint32_t line;
 	uint32_t next_by_name; /* index + 1 in the chain; 0 ends it */
 	uint32_t next_by_addr;
 };
@@ -29,8 +31,10 @@ struct mxf_lm_table {
 void mxf_lm_table_init(struct mxf_lm_table *t);
 void mxf_lm_table_free(struct mxf_lm_table *t);
 
-/* Appends a parsed entry; -1 when out of memory. */
-int mxf_lm_table_add(struct mxf_lm_table *t, const struct mxf_lm_line *line);
+/* Appends a parsed entry read from line LINE_NO of file FILE; -1 when out
+ * of memory. */
+int mxf_lm_table_add(struct mxf_lm_table *t, const struct mxf_lm_line *line, unsigned file,
+		     unsigned line_no);
 
 /* Builds the hash chains once all entries are in; -1 when out of memory.
  * Lookups find nothing before it. */
@@ -42,6 +46,11 @@ int mxf_lm_table_finish(struct mxf_lm_table *t);
  * Returns how many addresses were added. */
 unsigned mxf_lm_table_find_name(const struct mxf_lm_table *t,
 				const unsigned char key[MXF_LM_NAME_LEN], struct mxf_answer *ans);
+
+/* The entry that decides host name KEY (the first one that answers host
+ * lookups), or NULL. */
+const struct mxf_lm_entry *mxf_lm_table_first(const struct mxf_lm_table *t,
+					      const unsigned char key[MXF_LM_NAME_LEN]);
 
 /* The first entry for IPv4 address ADDR (network order), or NULL. */
 const struct mxf_lm_entry *mxf_lm_table_find_addr(const struct mxf_lm_table *t, uint32_t addr);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 /* One per thread, heap-allocated on the first ERANGE.  The key's destructor
  * is libc's free(), so a thread's exit never calls into this module (which
@@ -73,15 +74,25 @@ static bool replay_kept(const char *name, int family, struct mxf_result *res)
 	return true;
 }
 
-static const char *stage_name(enum mxf_stage s)
+const char *mxf_stage_name(int stage)
 {
 	static const char *const names[] = { "mx", "a", "wins", "lmhosts" };
 
-	return names[s];
+	return stage >= 0 && stage < MXF_MAX_STAGES ? names[stage] : "none";
+}
+
+static double elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - since->tv_sec) * 1e3 + (double)(now.tv_nsec - since->tv_nsec) / 1e6;
 }
 
 static enum mxf_outcome run_stage(enum mxf_stage s, struct mxf_query *q, struct mxf_answer *ans)
 {
+	if ((s == MXF_STAGE_MX || s == MXF_STAGE_A) && q->dns_done)
+		mxf_trace(q->trace, "skipped: DNS has said all it will for this name");
 	switch (s) {
 	case MXF_STAGE_MX:
 		return q->dns_done ? MXF_NO_NAME : mxf_stage_mx(q, ans);
@@ -100,14 +111,24 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 	const struct mxf_config *cfg = q->cfg;
 
 	res->outcome = MXF_NO_NAME;
+	res->stage = -1;
 	for (unsigned i = 0; i < cfg->n_stages && !q->stop; i++) {
+		struct timespec start;
+		if (q->trace != NULL) {
+			mxf_trace(q->trace, "stage %s:", mxf_stage_name((int)cfg->stages[i]));
+			clock_gettime(CLOCK_MONOTONIC, &start);
+		}
 		mxf_answer_init(&res->answer);
 		enum mxf_outcome o = run_stage(cfg->stages[i], q, &res->answer);
 		mxf_log_debug(cfg->debug, "%s (family %d): stage %s: %s, %u addresses", q->name,
-			      q->family, stage_name(cfg->stages[i]), mxf_outcome_name(o),
+			      q->family, mxf_stage_name((int)cfg->stages[i]), mxf_outcome_name(o),
 			      o == MXF_FOUND ? res->answer.n_addrs : 0);
+		if (q->trace != NULL)
+			mxf_trace(q->trace, "-> %s, %u address(es), %.1f ms", mxf_outcome_name(o),
+				  o == MXF_FOUND ? res->answer.n_addrs : 0, elapsed_ms(&start));
 		if (o == MXF_FOUND) {
 			res->outcome = MXF_FOUND;
+			res->stage = (int)cfg->stages[i];
 			return;
 		}
 		res->outcome = mxf_outcome_heavier(res->outcome, o);
@@ -117,7 +138,6 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 void mxf_lookup(const char *name, int family, struct mxf_result *res)
 {
 	struct mxf_config *cfg;
-	struct mxf_query q;
 
 	if (replay_kept(name, family, res))
 		return;
@@ -133,14 +153,25 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 		free(cfg);
 		return;
 	}
+	mxf_lookup_with(cfg, name, family, NULL, res);
+	free(cfg);
+}
+
+void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
+		     const struct mxf_trace *trace, struct mxf_result *res)
+{
+	struct mxf_query q;
+
 	memset(&q, 0, sizeof(q));
 	q.name = name;
 	q.family = family;
 	q.cfg = cfg;
+	q.trace = trace;
+	res->config_broken = false;
+	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
 	if (q.dns_opened)
 		mxf_dns_close(&q.dns);
-	free(cfg);
 }
 
 static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)

@@ -4,7 +4,9 @@
 #define MXF_LOOKUP_H
 
 #include "answer.h"
+#include "config.h"
 #include "outcome.h"
+#include "trace.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 struct mxf_result {
 	bool config_broken; /* the config file is unusable: NSS_STATUS_UNAVAIL */
 	enum mxf_outcome outcome;
+	int stage; /* the enum mxf_stage that found the answer, or -1 */
 	struct mxf_answer answer; /* meaningful when outcome is MXF_FOUND */
 };
 
@@ -24,6 +27,13 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res);
  * sources that know addresses: the LMHOSTS file, then (wins_node_status)
  * the host itself over NetBIOS. */
 void mxf_lookup_address(uint32_t addr, struct mxf_result *res);
+
+/* The same with a given config, reporting each step to TRACE (may be
+ * NULL); no replay.  For mxfallback-query. */
+void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
+		     const struct mxf_trace *trace, struct mxf_result *res);
+
+const char *mxf_stage_name(int stage);
 
 /* Keeps RES for this thread's next call with NAME and FAMILY. */
 void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_result *res);

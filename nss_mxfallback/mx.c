@@ -41,9 +41,15 @@ static enum mxf_outcome exchanger_addresses(struct mxf_query *q, struct mx_work 
 	unsigned before = ans->n_addrs;
 
 	for (unsigned i = 0; i < n; i++) {
-		if (mxf_dnsmsg_addresses(&w->msg, ns_s_ar, host, families[i], ans) > 0)
+		unsigned glue = mxf_dnsmsg_addresses(&w->msg, ns_s_ar, host, families[i], ans);
+		if (glue > 0) {
+			mxf_trace(q->trace, "%s: %u %s from the additional section", host, glue,
+				  families[i] == AF_INET ? "A" : "AAAA");
 			continue;
+		}
 		enum mxf_outcome o = mxf_resolve_addresses(q, host, false, families[i], false, ans);
+		mxf_trace(q->trace, "%s: no glue, asked %s: %s", host,
+			  families[i] == AF_INET ? "A" : "AAAA", mxf_outcome_name(o));
 		if (o != MXF_FOUND)
 			worst = mxf_outcome_heavier(worst, o);
 	}
@@ -72,6 +78,11 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 	enum mxf_outcome worst = MXF_NO_DATA;
 	const char *best = NULL;
 
+	for (unsigned i = 0; i < n; i++)
+		mxf_trace(q->trace, "MX %u %s", w->mx[i].preference,
+			  w->mx[i].host[0] != '\0' ? w->mx[i].host : ".");
+	mxf_trace(q->trace, "using %u exchanger(s) (mx_targets %s, mx_max_hosts %u)", chosen,
+		  q->cfg->mx_targets_all ? "all" : "best", q->cfg->mx_max_hosts);
 	for (unsigned i = 0; i < chosen; i++) {
 		const struct mxf_mx *mx = &w->mx[w->order[i]];
 		enum mxf_outcome o = exchanger_addresses(q, w, mx->host, ans);
@@ -93,6 +104,8 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 	 * would call this an error; README says so). */
 	if (mxf_outcome_is_temporary(worst))
 		q->dns_done = true;
+	else
+		mxf_trace(q->trace, "no exchanger has an address: on to the a stage (as IMS did)");
 	return worst;
 }
 
@@ -106,9 +119,12 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	if (w->owner_hops < 0)
 		return MXF_ALIAS_ONLY; /* a CNAME loop */
 	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
-	if (n == 0)
-		return MXF_NO_DATA; /* no MX: the implicit MX is the name itself */
+	if (n == 0) {
+		mxf_trace(q->trace, "no MX for %s: the implicit MX is the name itself", w->owner);
+		return MXF_NO_DATA;
+	}
 	if (mxf_mx_is_null(w->mx, n)) {
+		mxf_trace(q->trace, "null MX (RFC 7505): no mail, no fallback");
 		q->stop = true; /* RFC 7505: no mail, and no fallback to A */
 		return MXF_NO_DATA;
 	}
@@ -121,8 +137,10 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	struct mx_work *w;
 	enum mxf_outcome o;
 
-	if (!mxf_config_mx_allowed(q->cfg, program_invocation_short_name))
+	if (!mxf_config_mx_allowed(q->cfg, program_invocation_short_name)) {
+		mxf_trace(q->trace, "skipped: %s is not in mx_programs", program_invocation_short_name);
 		return MXF_NO_NAME;
+	}
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;

@@ -8,6 +8,7 @@ enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns)
 	if (!q->dns_opened) {
 		enum mxf_outcome o = mxf_dns_open(&q->dns, q->cfg);
 		q->dns_opened = true;
+		q->dns.trace = q->trace;
 		if (o != MXF_FOUND) {
 			q->dns_done = true;
 			return o;

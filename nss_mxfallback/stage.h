@@ -7,6 +7,7 @@
 #include "config.h"
 #include "dns.h"
 #include "outcome.h"
+#include "trace.h"
 
 #include <stdbool.h>
 
@@ -21,6 +22,7 @@ struct mxf_query {
 	/* Where the mx stage found the name (MX or no data): the a stage asks
 	 * that name, instead of searching the list again. */
 	char found_at[NS_MAXDNAME];
+	const struct mxf_trace *trace; /* NULL in the module */
 };
 
 /* Opens the resolver on first use; MXF_FOUND when it is ready. */

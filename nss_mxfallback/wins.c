@@ -203,27 +203,34 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 		return MXF_NO_NAME;
 	if (len > 0 && q->name[len - 1] == '.')
 		len--;
-	if (mxf_nb_make_name(q->name, len, cfg->wins_suffix, name) != 0)
-		return MXF_NO_NAME; /* not a NetBIOS name: a DNS name or too long */
+	if (mxf_nb_make_name(q->name, len, cfg->wins_suffix, name) != 0) {
+		mxf_trace(q->trace, "not a NetBIOS name: not asked");
+		return MXF_NO_NAME; /* a DNS name, or too long */
+	}
 	for (unsigned i = 0; i < cfg->n_wins_servers; i++) {
 		const struct sockaddr_in *server = &cfg->wins_servers[i];
 		char text[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &server->sin_addr, text, sizeof(text));
 		if (server_is_down(server)) {
 			mxf_log_debug(cfg->debug, "WINS %s skipped: silent in the last 15 s", text);
+			mxf_trace(q->trace, "WINS %s skipped: silent in the last 15 s", text);
 			continue;
 		}
 		switch (ask_server(cfg, server, name, &reply)) {
 		case SAID_YES:
 			mxf_log_debug(cfg->debug, "WINS %s knows %s", text, q->name);
+			mxf_trace(q->trace, "WINS %s answered: %u address(es), TTL %u", text,
+				  reply.n_addrs, reply.ttl);
 			fill_answer(q, &reply, ans);
 			return MXF_FOUND;
 		case SAID_NO:
 			mxf_log_debug(cfg->debug, "WINS %s: %s not found (rcode %u)", text, q->name,
 				      reply.rcode);
+			mxf_trace(q->trace, "WINS %s: not found (rcode %u)", text, reply.rcode);
 			break;
 		case SAID_NOTHING:
 			mxf_log_debug(cfg->debug, "WINS %s did not answer", text);
+			mxf_trace(q->trace, "WINS %s did not answer", text);
 			mark_down(server);
 			break;
 		}

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *eol = nl != NULL ? nl : end;
 		mxf_lm_parse_line(p, (size_t)(eol - p), line);
 		if (line->kind == MXF_LM_ENTRY)
-			mxf_lm_table_add(&table, line);
+			mxf_lm_table_add(&table, line, 0, 1);
 		p = nl != NULL ? nl + 1 : end;
 	}
 	if (ans != NULL && mxf_lm_table_finish(&table) == 0) {

@@ -157,7 +157,7 @@ static void table_of(const char *const *lines, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		parse(lines[i]);
 		ck_assert_int_eq(line.kind, MXF_LM_ENTRY);
-		ck_assert_int_eq(mxf_lm_table_add(&table, &line), 0);
+		ck_assert_int_eq(mxf_lm_table_add(&table, &line, 0, 1), 0);
 	}
 	ck_assert_int_eq(mxf_lm_table_finish(&table), 0);
 }
@@ -240,7 +240,7 @@ START_TEST(test_large_table_keeps_every_entry)
 	for (unsigned i = 0; i < 100000; i++) {
 		snprintf(text, sizeof(text), "10.%u.%u.%u h%u", i >> 16, (i >> 8) & 255, i & 255, i);
 		parse(text);
-		ck_assert_int_eq(mxf_lm_table_add(&table, &line), 0);
+		ck_assert_int_eq(mxf_lm_table_add(&table, &line, 0, 1), 0);
 	}
 	ck_assert_int_eq(mxf_lm_table_finish(&table), 0);
 	ck_assert_str_eq(find("h0"), "10.0.0.0");

@@ -1,0 +1,149 @@
+/* mxfallback-query: resolves names the way the module does, from the same
+ * code but without NSS, and says why: each stage, what it asked and got,
+ * how long it took, and the final answer with its TTL and stage.
+ *
+ *   mxfallback-query [-c CONFIG] [-4|-6] [-v] NAME...
+ *
+ * Exit status: 0 every name found, 1 one was not found, 2 a temporary
+ * failure (try again), 3 the config cannot be used.  Output is for people;
+ * -v adds every DNS query. */
+#include "config.h"
+#include "config_file.h"
+#include "lookup.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct options {
+	const char *config;
+	int family;
+	bool verbose;
+};
+
+static void print_trace(void *ctx, const char *line)
+{
+	const struct options *o = ctx;
+
+	if (!o->verbose && strncmp(line, "DNS ", 4) == 0)
+		return;
+	printf("%s%s\n", line[0] == 's' && strncmp(line, "stage ", 6) == 0 ? "  " : "    ", line);
+}
+
+/* Reads CONFIG as the module would; a missing file means the defaults. */
+static int load_config(const char *path, struct mxf_config *cfg)
+{
+	struct mxf_config_error err;
+	struct stat st;
+	char *text;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT) {
+		mxf_config_defaults(cfg);
+		return 0;
+	}
+	if (fd < 0 || fstat(fd, &st) != 0 || (text = malloc((size_t)st.st_size + 1)) == NULL) {
+		fprintf(stderr, "mxfallback-query: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	ssize_t n = read(fd, text, (size_t)st.st_size);
+	close(fd);
+	int rc = n == st.st_size ? mxf_config_parse(text, (size_t)n, cfg, &err) : -1;
+	free(text);
+	if (rc != 0)
+		fprintf(stderr, "mxfallback-query: %s:%u: %s\n", path, err.line, err.message);
+	return rc;
+}
+
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : family == AF_INET6 ? "IPv6" : "IPv4 and IPv6";
+}
+
+static void print_answer(const struct mxf_result *res)
+{
+	const struct mxf_answer *a = &res->answer;
+	char text[INET6_ADDRSTRLEN];
+
+	printf("  answer: %s (stage %s, TTL %u)\n", mxf_answer_name(a), mxf_stage_name(res->stage),
+	       a->ttl);
+	for (unsigned i = 0; i < a->n_aliases; i++)
+		printf("    alias %s\n", mxf_answer_alias(a, i));
+	for (unsigned i = 0; i < a->n_addrs; i++)
+		printf("    %s\n", inet_ntop(a->addrs[i].family, a->addrs[i].bytes, text, sizeof(text)));
+}
+
+/* 0 found, 1 not found, 2 try again. */
+static int query(const struct mxf_config *cfg, const struct options *o, const char *name)
+{
+	struct mxf_trace trace = { print_trace, (void *)o };
+	struct mxf_result *res = malloc(sizeof(*res));
+	int status;
+
+	if (res == NULL)
+		return 2;
+	printf("%s (%s)\n", name, family_name(o->family));
+	mxf_lookup_with(cfg, name, o->family, &trace, res);
+	if (res->outcome == MXF_FOUND) {
+		print_answer(res);
+		status = 0;
+	} else {
+		status = mxf_outcome_is_temporary(res->outcome) ? 2 : 1;
+		printf("  not found: %s%s\n", mxf_outcome_name(res->outcome),
+		       status == 2 ? " (temporary: try again)" : "");
+	}
+	free(res);
+	return status;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: mxfallback-query [-c CONFIG] [-4|-6] [-v] NAME...\n");
+	return 3;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { mxf_config_path(), AF_UNSPEC, false };
+	struct mxf_config *cfg = malloc(sizeof(*cfg));
+	int opt, worst = 0;
+
+	while ((opt = getopt(argc, argv, "c:46vh")) != -1) {
+		switch (opt) {
+		case 'c':
+			o.config = optarg;
+			break;
+		case '4':
+			o.family = AF_INET;
+			break;
+		case '6':
+			o.family = AF_INET6;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (optind == argc || cfg == NULL)
+		return usage();
+	if (load_config(o.config, cfg) != 0)
+		return 3;
+	printf("config: %s\n", o.config);
+	for (int i = optind; i < argc; i++) {
+		int status = query(cfg, &o, argv[i]);
+		if (status > worst)
+			worst = status;
+	}
+	free(cfg);
+	return worst;
+}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# mxfallback-query against the same real servers as the module (NSD, nmbd,
+# an LMHOSTS file): its answers equal what the module gives through NSS for
+# every test name, it explains each stage, and its exit status says found,
+# not found, try again or bad config.
+. "$(dirname "$0")/lib.sh"
+enter_sandbox "$@"
+require nsd nmbd
+start_nsd
+add_test_net 137
+start_nmbd '"FILESRV#00" 0 192.0.2.150 66R'
+printf '# site hosts\n192.0.2.160 lmonly #PRE\n' >"$SANDBOX/lmhosts"
+use_config "wins_server $WINS_NET.137" "lmhosts $SANDBOX/lmhosts"
+Q="$top_builddir/mxfallback-query"
+addrs_of_tool() { "$Q" "$@" | sed -n 's/^    \([0-9a-f.:]*[0-9a-f]\)$/\1/p' | paste -sd, -; }
+
+for name in mxdom.example.test equal.example.test noglue.example.test missing.example.test \
+	mxcname.example.test v6only.example.test plain.example.test www.example.test \
+	ttl.example.test big.example.test filesrv lmonly; do
+	expect "same IPv4 answer as the module through NSS: $name" \
+		"$("$NSSCALL" "$MODULE" 2 "$name" inet | sed -n 's/.*addrs=//p' | tr , '\n' | sort | paste -sd, -)" \
+		"$(addrs_of_tool -4 "$name" | tr , '\n' | sort | paste -sd, -)"
+	expect "same answer for both families as 4_r: $name" \
+		"$("$NSSCALL" "$MODULE" 4 "$name" | sed -n 's/.*addrs=//p' | tr , '\n' | sort | paste -sd, -)" \
+		"$(addrs_of_tool "$name" | tr , '\n' | sort | paste -sd, -)"
+done
+
+out=$("$Q" mxdom.example.test)
+expect_match "explains the MX set with preferences" "MX 10 mx1.mxdom.example.test" "$out"
+expect_match "says the glue was used" "mx1.mxdom.example.test: 1 A from the additional section" "$out"
+expect_match "names the answer, its stage and TTL" "answer: mx1.mxdom.example.test \\(stage mx, TTL 300\\)" "$out"
+expect_match "times each stage" "-> found, 2 address\\(es\\), [0-9.]+ ms" "$out"
+expect_match "says when an extra query was sent" "mail.other.test: no glue, asked A: found" \
+	"$("$Q" -4 noglue.example.test)"
+expect_match "names the WINS server that answered" "WINS $WINS_NET.137 answered" "$("$Q" filesrv)"
+expect_match "names the LMHOSTS file and line" "$SANDBOX/lmhosts:2: lmonly" "$("$Q" lmonly)"
+expect_match "-v shows every DNS query" "DNS mxdom.example.test MX: 2 answers" "$("$Q" -v mxdom.example.test)"
+
+"$Q" mxdom.example.test >/dev/null
+expect "exit status 0: found" 0 $?
+"$Q" nullmx.example.test nosuch.example.test >/dev/null
+expect "exit status 1: not found" 1 $?
+"$Q" x.broken.test >/dev/null
+expect "exit status 2: try again (SERVFAIL)" 2 $?
+printf 'mx_targets sometimes\n' >"$SANDBOX/bad.conf"
+"$Q" -c "$SANDBOX/bad.conf" mxdom.example.test >/dev/null 2>"$SANDBOX/err"
+expect "exit status 3: bad config" 3 $?
+expect "bad config: file and line on stderr" \
+	"mxfallback-query: $SANDBOX/bad.conf:1: mx_targets must be best or all" "$(cat "$SANDBOX/err")"
+"$Q" >/dev/null 2>&1
+expect "exit status 3: no name given" 3 $?
+
+tap_done
