@@ -5,10 +5,12 @@
 require mandoc groff
 for page in "$top_srcdir"/nss_mxfallback/*.[158]; do
 	name=$(basename "$page")
-	expect "mandoc -T lint: $name" "" "$(mandoc -T lint -W warning "$page" 2>&1)"
-	expect "groff -wall: $name" "" "$(LC_ALL=C.UTF-8 groff -wall -mandoc -z "$page" 2>&1)"
+	expect "mandoc -T lint: $name" "" "$("${UNSANITIZED[@]}" mandoc -T lint -W warning "$page" 2>&1)"
+	expect "groff -wall: $name" "" \
+		"$(LC_ALL=C.UTF-8 "${UNSANITIZED[@]}" groff -wall -mandoc -z "$page" 2>&1)"
 	if command -v man >/dev/null; then
-		expect_match "man -l renders: $name" "NAME" "$(MANWIDTH=80 man -l "$page" 2>&1 | col -b)"
+		expect_match "man -l renders: $name" "NAME" \
+			"$(MANWIDTH=80 "${UNSANITIZED[@]}" man -l "$page" 2>&1 | col -b)"
 	fi
 done
 tap_done

@@ -81,7 +81,8 @@ enter_sandbox() {
 	if [ -z "${MXF_IN_SANDBOX:-}" ]; then
 		[ "$(id -u)" -eq 0 ] || skip_all "needs root for unshare --net --mount"
 		require unshare ip
-		MXF_IN_SANDBOX=1 exec unshare --net --mount --propagation private --fork -- \
+		# Every test is bounded: 15 minutes, then it is killed.
+		MXF_IN_SANDBOX=1 exec timeout -k 10 900 unshare --net --mount --propagation private --fork -- \
 			"${BASH:-sh}" "$0" "$@"
 	fi
 	ip link set lo up

@@ -88,7 +88,10 @@ expect "mx_programs smtp: getent on the same host gets the domain's A record" \
 
 # --- Exim ---------------------------------------------------------------
 EXIM_DIR=/var/cache/nss-mxfallback-tests/exim4
-if [ -x "$EXIM_DIR/usr/sbin/exim4" ]; then
+if [ -n "$MXF_SANITIZED" ]; then
+	# Exim hangs with the sanitizer runtime preloaded; the plain build tests it.
+	echo "ok $((tap_n += 1)) # SKIP Exim under the sanitizers"
+elif [ -x "$EXIM_DIR/usr/sbin/exim4" ]; then
 	E="$SANDBOX/exim"
 	# The binary re-executes itself as /usr/sbin/exim4 and runs as the
 	# Debian-exim user, which only the exim4-base package would create.
@@ -121,7 +124,7 @@ begin retry
 CF
 	use_config ""
 	printf 'Subject: exim byname\n\nhello\n' |
-		/usr/sbin/exim4 -C "$E/exim.conf" -odi -f sender@example.test user@maildom.example.test \
+		timeout 60 /usr/sbin/exim4 -C "$E/exim.conf" -odi -f sender@example.test user@maildom.example.test \
 		2>>"$E/stderr"
 	arrived "$P/sink2" "exim byname"
 	expect "Exim, manualroute byname: the message reaches the MX host" 0 $?
@@ -129,7 +132,7 @@ CF
 		"=> user@maildom.example.test R=byname T=remote_smtp H=mx.maildom.example.test \\[127.0.0.2\\]" \
 		"$(cat "$E/log/mainlog")"
 else
-	ok "# SKIP Exim's binary is not unpacked (tests/install-deps does it)"
+	echo "ok $((tap_n += 1)) # SKIP Exim's binary is not unpacked (tests/install-deps does it)"
 fi
 
 tap_done

@@ -115,7 +115,8 @@ static size_t build(uint16_t flags, int with_question, int pointer, uint16_t typ
 	ns_put32(ttl, pkt + n + 4);
 	ns_put16(rdlen, pkt + n + 8);
 	n += 10;
-	memcpy(pkt + n, rdata, rdlen);
+	if (rdlen > 0)
+		memcpy(pkt + n, rdata, rdlen);
 	return n + rdlen;
 }
 
