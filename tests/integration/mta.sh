@@ -8,6 +8,9 @@
 # dnslookup router asks DNS itself, routed instead by a manualroute router
 # with "route_list = * $domain byname" (gethostbyname, so NSS).
 . "$(dirname "$0")/lib.sh"
+# Postfix's and Exim's daemons fail to start with the sanitizer runtime
+# preloaded; the plain build runs this test.
+[ -z "$MXF_SANITIZED" ] || skip_all "MTAs do not run with the sanitizer runtime preloaded"
 enter_sandbox "$@"
 require postfix smtp-sink sendmail postconf
 start_nsd
@@ -88,10 +91,7 @@ expect "mx_programs smtp: getent on the same host gets the domain's A record" \
 
 # --- Exim ---------------------------------------------------------------
 EXIM_DIR=/var/cache/nss-mxfallback-tests/exim4
-if [ -n "$MXF_SANITIZED" ]; then
-	# Exim hangs with the sanitizer runtime preloaded; the plain build tests it.
-	echo "ok $((tap_n += 1)) # SKIP Exim under the sanitizers"
-elif [ -x "$EXIM_DIR/usr/sbin/exim4" ]; then
+if [ -x "$EXIM_DIR/usr/sbin/exim4" ]; then
 	E="$SANDBOX/exim"
 	# The binary re-executes itself as /usr/sbin/exim4 and runs as the
 	# Debian-exim user, which only the exim4-base package would create.
