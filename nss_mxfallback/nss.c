@@ -98,45 +98,57 @@ static bool usable_name(const char *name)
 	return name != NULL && name[0] != '\0' && strlen(name) < NS_MAXDNAME;
 }
 
-static struct mxf_result *lookup(const char *name, int af, int *errnop, int *h_errnop)
+/* Looks NAME up.  Returns the answer to pack, or NULL with *STATUS set:
+ * not found, or no memory.  errno is left as the caller had it unless a
+ * status needs it. */
+static struct mxf_result *found_answer(const char *name, int af, int *errnop, int *h_errnop,
+				       enum nss_status *status)
 {
-	struct mxf_result *res = malloc(sizeof(*res));
+	int saved_errno = errno;
+	struct mxf_result *res;
 
+	if (!usable_name(name)) {
+		*h_errnop = HOST_NOT_FOUND;
+		*status = NSS_STATUS_NOTFOUND;
+		return NULL;
+	}
+	res = malloc(sizeof(*res));
 	if (res == NULL) {
 		*errnop = ENOMEM;
 		*h_errnop = NETDB_INTERNAL;
+		*status = NSS_STATUS_UNAVAIL;
 		return NULL;
 	}
 	mxf_lookup(name, af, res);
-	return res;
+	errno = saved_errno;
+	if (res->outcome == MXF_FOUND && !res->config_broken)
+		return res;
+	*status = not_found(res, errnop, h_errnop);
+	free(res);
+	return NULL;
+}
+
+static enum nss_status succeeded(const struct mxf_result *res, int32_t *ttlp, int *h_errnop)
+{
+	if (ttlp != NULL)
+		*ttlp = reported_ttl(&res->answer);
+	*h_errnop = NETDB_SUCCESS; /* glibc's dns leaves a stale value; systemd resets */
+	return NSS_STATUS_SUCCESS;
 }
 
 enum nss_status _nss_mxfallback_gethostbyname4_r(const char *name, struct gaih_addrtuple **pat,
 						 char *buffer, size_t buflen, int *errnop,
 						 int *h_errnop, int32_t *ttlp)
 {
-	int saved_errno = errno;
 	enum nss_status status;
-	struct mxf_result *res;
+	struct mxf_result *res = found_answer(name, AF_UNSPEC, errnop, h_errnop, &status);
 
-	if (!usable_name(name)) {
-		*h_errnop = HOST_NOT_FOUND;
-		return NSS_STATUS_NOTFOUND;
-	}
-	res = lookup(name, AF_UNSPEC, errnop, h_errnop);
 	if (res == NULL)
-		return NSS_STATUS_UNAVAIL;
-	errno = saved_errno;
-	if (res->outcome != MXF_FOUND || res->config_broken) {
-		status = not_found(res, errnop, h_errnop);
-	} else if (mxf_pack_tuples(&res->answer, pat, buffer, buflen) != 0) {
+		return status;
+	if (mxf_pack_tuples(&res->answer, pat, buffer, buflen) != 0)
 		status = too_small(name, AF_UNSPEC, res, errnop, h_errnop);
-	} else {
-		if (ttlp != NULL)
-			*ttlp = reported_ttl(&res->answer);
-		*h_errnop = NETDB_SUCCESS;
-		status = NSS_STATUS_SUCCESS;
-	}
+	else
+		status = succeeded(res, ttlp, h_errnop);
 	free(res);
 	return status;
 }
@@ -145,7 +157,6 @@ enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struc
 						 char *buffer, size_t buflen, int *errnop,
 						 int *h_errnop, int32_t *ttlp, char **canonp)
 {
-	int saved_errno = errno;
 	enum nss_status status;
 	struct mxf_result *res;
 
@@ -154,25 +165,15 @@ enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struc
 		*h_errnop = NO_DATA;
 		return NSS_STATUS_UNAVAIL;
 	}
-	if (!usable_name(name)) {
-		*h_errnop = HOST_NOT_FOUND;
-		return NSS_STATUS_NOTFOUND;
-	}
-	res = lookup(name, af, errnop, h_errnop);
+	res = found_answer(name, af, errnop, h_errnop, &status);
 	if (res == NULL)
-		return NSS_STATUS_UNAVAIL;
-	errno = saved_errno;
-	if (res->outcome != MXF_FOUND || res->config_broken) {
-		status = not_found(res, errnop, h_errnop);
-	} else if (mxf_pack_hostent(&res->answer, af, host, buffer, buflen) != 0) {
+		return status;
+	if (mxf_pack_hostent(&res->answer, af, host, buffer, buflen) != 0) {
 		status = too_small(name, af, res, errnop, h_errnop);
 	} else {
-		if (ttlp != NULL)
-			*ttlp = reported_ttl(&res->answer);
+		status = succeeded(res, ttlp, h_errnop);
 		if (canonp != NULL)
 			*canonp = host->h_name;
-		*h_errnop = NETDB_SUCCESS;
-		status = NSS_STATUS_SUCCESS;
 	}
 	free(res);
 	return status;
@@ -249,10 +250,7 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 		*h_errnop = NETDB_INTERNAL;
 		status = NSS_STATUS_TRYAGAIN;
 	} else {
-		if (ttlp != NULL)
-			*ttlp = reported_ttl(&res->answer);
-		*h_errnop = NETDB_SUCCESS;
-		status = NSS_STATUS_SUCCESS;
+		status = succeeded(res, ttlp, h_errnop);
 	}
 	free(res);
 	return status;
