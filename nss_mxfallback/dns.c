@@ -104,7 +104,6 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 	int len;
 
 	errno = 0;
-	dns->queries++;
 	if (search)
 		len = res_nsearch(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
 	else

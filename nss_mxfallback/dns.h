@@ -16,7 +16,6 @@ struct mxf_dns {
 	struct __res_state res;
 	bool ready;
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
-	unsigned queries; /* sent by this lookup, for debug lines */
 	bool debug;
 	const struct mxf_trace *trace;
 };

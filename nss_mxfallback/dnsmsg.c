@@ -3,7 +3,6 @@
 #include <netinet/in.h>
 #include <resolv.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 /* Names here all come from ns_name_uncompress, so equal names are equal
