@@ -235,13 +235,15 @@ END_TEST
 START_TEST(test_large_table_keeps_every_entry)
 {
 	char text[64];
+	unsigned failed = 0;
 
 	mxf_lm_table_init(&table);
 	for (unsigned i = 0; i < 100000; i++) {
 		snprintf(text, sizeof(text), "10.%u.%u.%u h%u", i >> 16, (i >> 8) & 255, i & 255, i);
 		parse(text);
-		ck_assert_int_eq(mxf_lm_table_add(&table, &line, 0, 1), 0);
+		failed += mxf_lm_table_add(&table, &line, 0, 1) != 0;
 	}
+	ck_assert_uint_eq(failed, 0);
 	ck_assert_int_eq(mxf_lm_table_finish(&table), 0);
 	ck_assert_str_eq(find("h0"), "10.0.0.0");
 	ck_assert_str_eq(find("h99999"), "10.1.134.159");
