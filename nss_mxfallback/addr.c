@@ -12,7 +12,7 @@ static int family_type(int family)
 enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bool search,
 				       int family, bool with_names, struct mxf_answer *ans)
 {
-	struct mxf_dnsmsg msg;
+	const struct mxf_dnsmsg *msg;
 	struct mxf_dns *dns;
 	char canon[NS_MAXDNAME];
 	uint32_t ttl = MXF_TTL_NONE;
@@ -20,24 +20,25 @@ enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bo
 
 	if (o != MXF_FOUND)
 		return o;
-	o = mxf_dns_query(dns, host, family_type(family), search, &msg);
+	o = mxf_dns_query(dns, host, family_type(family), search);
 	if (o != MXF_FOUND)
 		return o;
-	int hops = mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, NULL, &ttl);
+	msg = dns->msg;
+	int hops = mxf_dnsmsg_follow_cnames(msg, msg->qname, canon, NULL, &ttl);
 
 	if (hops < 0)
 		return MXF_ALIAS_ONLY; /* a loop: no address at the end, as nss_dns says */
 	/* An answer with records but no address of the family (a CNAME alone):
 	 * glibc 2.36's nss_dns says TRYAGAIN, errno ENOENT, NO_RECOVERY; the
 	 * integration test compares. */
-	if (mxf_dnsmsg_addresses(&msg, ns_s_an, canon, family, ans) == 0)
+	if (mxf_dnsmsg_addresses(msg, ns_s_an, canon, family, ans) == 0)
 		return MXF_ALIAS_ONLY;
 	mxf_answer_lower_ttl(ans, ttl);
 	if (with_names) {
 		if (!ans->has_name)
 			mxf_answer_set_name(ans, canon);
 		if (hops > 0) /* now the name is set, the chain's names become aliases */
-			mxf_dnsmsg_follow_cnames(&msg, msg.qname, canon, ans, &ttl);
+			mxf_dnsmsg_follow_cnames(msg, msg->qname, canon, ans, &ttl);
 	}
 	return MXF_FOUND;
 }

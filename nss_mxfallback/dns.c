@@ -53,9 +53,10 @@ enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 	if (res_ninit(&dns->res) != 0)
 		return MXF_NO_RESOURCES;
 	dns->ready = true;
-	dns->buf = malloc(NS_MAXMSG);
-	if (dns->buf == NULL)
+	dns->msg = malloc(sizeof(*dns->msg) + NS_MAXMSG);
+	if (dns->msg == NULL)
 		return MXF_NO_RESOURCES;
+	dns->buf = (unsigned char *)(dns->msg + 1);
 	if (cfg->n_dns_servers > 0 && use_servers(&dns->res, cfg) != 0)
 		return MXF_NO_RESOURCES;
 	return MXF_FOUND;
@@ -65,7 +66,8 @@ void mxf_dns_close(struct mxf_dns *dns)
 {
 	if (dns->ready)
 		res_nclose(&dns->res);
-	free(dns->buf);
+	free(dns->msg);
+	dns->msg = NULL;
 	dns->buf = NULL;
 	dns->ready = false;
 }
@@ -92,10 +94,9 @@ static enum mxf_outcome failure_outcome(int herr, int err)
 	}
 }
 
-enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search,
-			       struct mxf_dnsmsg *msg)
+enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search)
 {
-	return mxf_dns_query_into(dns, name, type, search, dns->buf, msg);
+	return mxf_dns_query_into(dns, name, type, search, dns->buf, dns->msg);
 }
 
 enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,

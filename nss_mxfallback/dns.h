@@ -16,6 +16,7 @@ struct mxf_dns {
 	struct __res_state res;
 	bool ready;
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
+	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
 	bool debug;
 	const struct mxf_trace *trace;
 };
@@ -26,10 +27,9 @@ void mxf_dns_close(struct mxf_dns *dns);
 
 /* Asks NAME/TYPE (class IN).  SEARCH applies resolv.conf's search list as
  * nss_dns does (a trailing dot means absolute); otherwise NAME is taken as
- * fully qualified.  On MXF_FOUND, MSG reads the reply, valid until the next
- * query.  A reply that fails validation is MXF_MALFORMED. */
-enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search,
-			       struct mxf_dnsmsg *msg);
+ * fully qualified.  On MXF_FOUND, DNS->msg reads the reply, valid until the
+ * next query.  A reply that fails validation is MXF_MALFORMED. */
+enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search);
 
 /* The same, with the reply in BUF (NS_MAXMSG bytes), which later queries
  * leave alone. */

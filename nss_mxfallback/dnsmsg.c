@@ -31,34 +31,93 @@ static int expand_exact(const ns_msg *h, const unsigned char *p, const unsigned 
 	return used >= 0 && p + used == end ? 0 : -1;
 }
 
-static int check_record(const ns_msg *h, const ns_rr *rr)
+/* Copies NAME into M's name room; its offset, or -1 when the room is full. */
+static int keep_name(struct mxf_dnsmsg *m, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (len > sizeof(m->names) - m->names_used)
+		return -1;
+	memcpy(m->names + m->names_used, name, len);
+	m->names_used += len;
+	return (int)(m->names_used - len);
+}
+
+/* Adds E, owned by OWNER (and pointing at TARGET, for CNAME and MX), to the
+ * index while there is room; a record that does not fit is left out whole.
+ * Records of one owner mostly come together: the owner is kept once. */
+static void index_record(struct mxf_dnsmsg *m, struct mxf_dnsrr *e, const char *owner,
+			 const char *target)
+{
+	const struct mxf_dnsrr *prev = m->n_rrs > 0 ? &m->rrs[m->n_rrs - 1] : NULL;
+	size_t mark = m->names_used;
+	int at;
+
+	if (m->n_rrs == MXF_DNSMSG_MAX_RRS)
+		return;
+	if (prev != NULL && strcmp(m->names + prev->owner, owner) == 0)
+		at = prev->owner;
+	else if ((at = keep_name(m, owner)) < 0)
+		return;
+	e->owner = (uint16_t)at;
+	if (target != NULL) {
+		if ((at = keep_name(m, target)) < 0) {
+			m->names_used = mark;
+			return;
+		}
+		e->target = (uint16_t)at;
+	}
+	m->rrs[m->n_rrs++] = *e;
+}
+
+/* Validates one parsed record and indexes it when the readers use it;
+ * -1 only for a malformed record. */
+static int take_record(struct mxf_dnsmsg *m, ns_sect section, const ns_rr *rr)
 {
 	const unsigned char *rd = ns_rr_rdata(*rr);
 	const unsigned char *end = rd + ns_rr_rdlen(*rr);
-	char name[NS_MAXDNAME];
+	struct mxf_dnsrr e = { .rdata = rd, .ttl = ns_rr_ttl(*rr),
+			       .type = (uint16_t)ns_rr_type(*rr), .section = (uint8_t)section };
+	char target[NS_MAXDNAME];
 
 	if (ns_rr_class(*rr) != ns_c_in)
 		return 0;
-	switch (ns_rr_type(*rr)) {
+	switch (e.type) {
 	case ns_t_a:
-		return ns_rr_rdlen(*rr) == 4 ? 0 : -1;
+		if (ns_rr_rdlen(*rr) != 4)
+			return -1;
+		index_record(m, &e, ns_rr_name(*rr), NULL);
+		return 0;
 	case ns_t_aaaa:
-		return ns_rr_rdlen(*rr) == 16 ? 0 : -1;
+		if (ns_rr_rdlen(*rr) != 16)
+			return -1;
+		index_record(m, &e, ns_rr_name(*rr), NULL);
+		return 0;
 	case ns_t_cname:
-		return expand_exact(h, rd, end, name);
+		if (expand_exact(&m->handle, rd, end, target) != 0)
+			return -1;
+		index_record(m, &e, ns_rr_name(*rr), target);
+		return 0;
 	case ns_t_mx:
-		return ns_rr_rdlen(*rr) >= 3 ? expand_exact(h, rd + 2, end, name) : -1;
+		if (ns_rr_rdlen(*rr) < 3 || expand_exact(&m->handle, rd + 2, end, target) != 0)
+			return -1;
+		e.preference = ns_get16(rd);
+		index_record(m, &e, ns_rr_name(*rr), target);
+		return 0;
 	default:
 		return 0;
 	}
 }
 
-static int check_section(ns_msg *h, ns_sect section)
+/* Parses every record of SECTION once, in order (ns_parserr is cheapest
+ * walked forward). */
+static int read_section(struct mxf_dnsmsg *m, ns_sect section)
 {
 	ns_rr rr;
 
-	for (int i = 0; i < ns_msg_count(*h, section); i++)
-		if (ns_parserr(h, section, i, &rr) != 0 || check_record(h, &rr) != 0)
+	for (int i = 0; i < ns_msg_count(m->handle, section); i++)
+		if (ns_parserr(&m->handle, section, i, &rr) != 0 ||
+		    take_record(m, section, &rr) != 0)
 			return -1;
 	return 0;
 }
@@ -67,6 +126,8 @@ int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
 {
 	ns_rr q;
 
+	m->n_rrs = 0;
+	m->names_used = 0;
 	/* ns_initparse walks every record and rejects trailing bytes. */
 	if (len > NS_MAXMSG || ns_initparse(msg, (int)len, &m->handle) != 0)
 		return -1;
@@ -77,49 +138,50 @@ int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
 		return -1;
 	strcpy(m->qname, ns_rr_name(q));
 	m->qtype = ns_rr_type(q);
-	if (check_section(&m->handle, ns_s_an) != 0 || check_section(&m->handle, ns_s_ns) != 0 ||
-	    check_section(&m->handle, ns_s_ar) != 0)
+	if (read_section(m, ns_s_an) != 0)
+		return -1;
+	/* Only an MX reply's additional section is read: the exchangers' glue. */
+	if (m->qtype == ns_t_mx && read_section(m, ns_s_ar) != 0)
 		return -1;
 	return 0;
 }
 
-/* Finds the CNAME owned by NAME in the answer section; 1 found, 0 none. */
-static int find_cname(const struct mxf_dnsmsg *m, const char *name, char target[NS_MAXDNAME],
-		      uint32_t *ttl)
+static const char *name_at(const struct mxf_dnsmsg *m, uint16_t at)
 {
-	ns_msg h = m->handle; /* ns_parserr moves a cursor: keep M const */
-	ns_rr rr;
+	return m->names + at;
+}
 
-	for (int i = 0; i < ns_msg_count(h, ns_s_an); i++) {
-		if (ns_parserr(&h, ns_s_an, i, &rr) != 0)
-			return 0;
-		if (ns_rr_type(rr) != ns_t_cname || ns_rr_class(rr) != ns_c_in ||
-		    !same_name(ns_rr_name(rr), name))
-			continue;
-		if (expand_exact(&h, ns_rr_rdata(rr), ns_rr_rdata(rr) + ns_rr_rdlen(rr), target) != 0)
-			return 0;
-		if (ns_rr_ttl(rr) < *ttl)
-			*ttl = ns_rr_ttl(rr);
-		return 1;
+/* The record of TYPE owned by NAME in SECTION from index entry *FROM on,
+ * advancing *FROM past it; NULL when there is none. */
+static const struct mxf_dnsrr *next_record(const struct mxf_dnsmsg *m, unsigned *from,
+					   ns_sect section, uint16_t type, const char *name)
+{
+	while (*from < m->n_rrs) {
+		const struct mxf_dnsrr *r = &m->rrs[(*from)++];
+		if (r->section == section && r->type == type && same_name(name_at(m, r->owner), name))
+			return r;
 	}
-	return 0;
+	return NULL;
 }
 
 int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
 			     char canon[NS_MAXDNAME], struct mxf_answer *ans, uint32_t *ttl)
 {
-	char target[NS_MAXDNAME];
 	size_t len = strlen(name);
 
 	if (len >= NS_MAXDNAME)
 		return -1;
 	memcpy(canon, name, len + 1);
 	for (int hops = 0; hops <= MXF_MAX_CNAME_HOPS; hops++) {
-		if (find_cname(m, canon, target, ttl) == 0)
+		unsigned from = 0;
+		const struct mxf_dnsrr *r = next_record(m, &from, ns_s_an, ns_t_cname, canon);
+		if (r == NULL)
 			return hops;
+		if (r->ttl < *ttl)
+			*ttl = r->ttl;
 		if (ans != NULL)
 			mxf_answer_add_alias(ans, canon);
-		strcpy(canon, target);
+		strcpy(canon, name_at(m, r->target));
 	}
 	return -1;
 }
@@ -127,20 +189,14 @@ int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
 unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const char *owner,
 			      int family, struct mxf_answer *ans)
 {
-	ns_msg h = m->handle;
-	ns_type type = family == AF_INET ? ns_t_a : ns_t_aaaa;
-	unsigned found = 0;
-	ns_rr rr;
+	uint16_t type = family == AF_INET ? ns_t_a : ns_t_aaaa;
+	const struct mxf_dnsrr *r;
+	unsigned from = 0, found = 0;
 
-	for (int i = 0; i < ns_msg_count(h, section); i++) {
-		if (ns_parserr(&h, section, i, &rr) != 0)
-			break;
-		if (ns_rr_type(rr) != type || ns_rr_class(rr) != ns_c_in ||
-		    !same_name(ns_rr_name(rr), owner))
-			continue;
+	while ((r = next_record(m, &from, section, type, owner)) != NULL) {
 		found++;
-		mxf_answer_add_address(ans, family, ns_rr_rdata(rr));
-		mxf_answer_lower_ttl(ans, ns_rr_ttl(rr));
+		mxf_answer_add_address(ans, family, r->rdata);
+		mxf_answer_lower_ttl(ans, r->ttl);
 	}
 	return found;
 }
@@ -148,24 +204,15 @@ unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const
 unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const char *owner, struct mxf_mx *out,
 		       unsigned max)
 {
-	ns_msg h = m->handle;
-	unsigned n = 0;
-	ns_rr rr;
+	const struct mxf_dnsrr *r;
+	unsigned from = 0, n = 0;
 
-	for (int i = 0; i < ns_msg_count(h, ns_s_an) && n < max; i++) {
-		if (ns_parserr(&h, ns_s_an, i, &rr) != 0)
-			break;
-		if (ns_rr_type(rr) != ns_t_mx || ns_rr_class(rr) != ns_c_in ||
-		    !same_name(ns_rr_name(rr), owner))
-			continue;
-		const unsigned char *rd = ns_rr_rdata(rr);
-		if (expand_exact(&h, rd + 2, rd + ns_rr_rdlen(rr), out[n].host) != 0)
-			continue;
-		out[n].preference = ns_get16(rd);
-		out[n].ttl = ns_rr_ttl(rr);
+	while (n < max && (r = next_record(m, &from, ns_s_an, ns_t_mx, owner)) != NULL) {
+		const char *host = name_at(m, r->target);
+		out[n].preference = r->preference;
+		out[n].ttl = r->ttl;
 		/* libresolv writes the root as "."; the null MX wants it empty. */
-		if (strcmp(out[n].host, ".") == 0)
-			out[n].host[0] = '\0';
+		strcpy(out[n].host, strcmp(host, ".") == 0 ? "" : host);
 		n++;
 	}
 	return n;

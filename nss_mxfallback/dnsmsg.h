@@ -1,6 +1,7 @@
 /* A pure reader of DNS answers, over libresolv's ns_* parser.  A message is
- * validated whole once (mxf_dnsmsg_open); the readers after it never meet a
- * malformed record. */
+ * validated and indexed once (mxf_dnsmsg_open): every record read is parsed
+ * by ns_parserr exactly once, and the readers after it walk the index, never
+ * meeting a malformed record or expanding a name again. */
 #ifndef MXF_DNSMSG_H
 #define MXF_DNSMSG_H
 
@@ -14,10 +15,32 @@
  * discourages chains at all). */
 #define MXF_MAX_CNAME_HOPS 32
 
+/* How many A/AAAA/CNAME/MX records of a message are indexed, and the room
+ * for their names.  Far more than an answer can use (64 addresses, 32
+ * CNAMEs, 100 exchangers); records past either limit are validated but
+ * left out, never half read. */
+#define MXF_DNSMSG_MAX_RRS 256
+#define MXF_DNSMSG_NAME_ROOM 16384
+
+/* One indexed record: an IN-class A, AAAA, CNAME or MX. */
+struct mxf_dnsrr {
+	const unsigned char *rdata; /* A/AAAA: the address */
+	uint32_t ttl;
+	uint16_t type;
+	uint16_t preference; /* MX */
+	uint16_t owner; /* offset of the owner's name in the name room */
+	uint16_t target; /* CNAME/MX: offset of the target's name */
+	uint8_t section; /* ns_s_an or ns_s_ar */
+};
+
 struct mxf_dnsmsg {
 	ns_msg handle;
 	char qname[NS_MAXDNAME];
 	uint16_t qtype;
+	unsigned n_rrs;
+	struct mxf_dnsrr rrs[MXF_DNSMSG_MAX_RRS];
+	size_t names_used;
+	char names[MXF_DNSMSG_NAME_ROOM];
 };
 
 struct mxf_mx {
@@ -27,8 +50,11 @@ struct mxf_mx {
 };
 
 /* Returns 0 when MSG is a well-formed response with one IN question and
- * every record of every section readable, A/AAAA of the right size and
- * MX/CNAME data exactly one domain name; -1 otherwise. */
+ * every record of the answer section (and, for an MX question, of the
+ * additional section) readable, A/AAAA of the right size and MX/CNAME data
+ * exactly one domain name; -1 otherwise.  The sections nothing here reads
+ * (nor does nss_dns) only have to have the shape ns_initparse checks.  MSG
+ * must outlive M. */
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);
 
 /* Follows CNAMEs in the answer section from NAME and writes the name at the

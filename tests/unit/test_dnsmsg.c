@@ -1,4 +1,4 @@
-/* The DNS reader: a reply is validated whole, then read.  Messages come
+/* The DNS reader: a reply is validated and indexed once, then read.  Messages come
  * from dnsbuild (res_mkquery + dn_comp) or are assembled byte by byte. */
 #include "dnsbuild.h"
 #include "dnsmsg.h"
@@ -264,6 +264,83 @@ START_TEST(test_cname_chain_length_is_bounded)
 }
 END_TEST
 
+/* MX rdata of two bytes: no exchanger name. */
+#define BAD_MX "\x00\x0a", 2
+
+START_TEST(test_sections_nothing_reads_are_not_judged)
+{
+	/* An A reply: its authority and additional sections are not read, as
+	 * nss_dns does not read them; a bad record there costs no answer. */
+	db_start(&b, "h.test", ns_t_a);
+	db_a(&b, ns_s_an, "h.test", "192.0.2.9", 60);
+	db_rr(&b, ns_s_ns, "h.test", ns_t_mx, 60, BAD_MX);
+	db_rr(&b, ns_s_ar, "h.test", ns_t_mx, 60, BAD_MX);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
+	/* An MX reply's additional section holds the glue: it is read. */
+	db_start(&b, "h.test", ns_t_mx);
+	db_mx(&b, "h.test", 10, "mx.h.test", 60);
+	db_rr(&b, ns_s_ns, "h.test", ns_t_mx, 60, BAD_MX);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	db_rr(&b, ns_s_ar, "h.test", ns_t_mx, 60, BAD_MX);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_index_holds_at_most_its_limit_of_records)
+{
+	unsigned n = MXF_DNSMSG_MAX_RRS + 44;
+
+	db_start(&b, "many.test", ns_t_a);
+	for (unsigned i = 0; i < n; i++) {
+		char addr[16];
+		snprintf(addr, sizeof(addr), "10.0.%u.%u", i / 256, i % 256);
+		db_a(&b, ns_s_an, "many.test", addr, 60);
+	}
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_eq(m.n_rrs, MXF_DNSMSG_MAX_RRS);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "many.test", AF_INET, &ans),
+			  MXF_DNSMSG_MAX_RRS);
+	/* A malformed record past the limit still makes the message malformed. */
+	db_rr(&b, ns_s_an, "many.test", ns_t_a, 60, "\x01\x02\x03", 3);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+START_TEST(test_record_whose_names_do_not_fit_is_left_out_whole)
+{
+	char suffix[200], owner[256], target[256];
+	unsigned n = 0;
+
+	/* Distinct 200-byte owners and targets: the name room holds ~40. */
+	memset(suffix, 'x', 63);
+	memset(suffix + 64, 'y', 63);
+	memset(suffix + 128, 'z', 63);
+	suffix[63] = suffix[127] = '.';
+	strcpy(suffix + 191, ".test");
+	db_start(&b, "c0.test", ns_t_a);
+	for (; n < 60; n++) {
+		snprintf(owner, sizeof(owner), "o%u.%s", n, suffix);
+		snprintf(target, sizeof(target), "t%u.%s", n, suffix);
+		db_cname(&b, owner, target, 60);
+	}
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_gt(m.n_rrs, 0);
+	ck_assert_uint_lt(m.n_rrs, n);
+	ck_assert_uint_le(m.names_used, sizeof(m.names));
+	for (unsigned i = 0; i < m.n_rrs; i++) {
+		char canon[NS_MAXDNAME];
+		uint32_t ttl = MXF_TTL_NONE;
+		snprintf(owner, sizeof(owner), "o%u.%s", i, suffix);
+		snprintf(target, sizeof(target), "t%u.%s", i, suffix);
+		ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, owner, canon, NULL, &ttl), 1);
+		ck_assert_str_eq(canon, target);
+	}
+}
+END_TEST
+
 Suite *dnsmsg_suite(void)
 {
 	Suite *s = suite_create("dnsmsg");
@@ -288,6 +365,9 @@ Suite *dnsmsg_suite(void)
 	tcase_add_test(tc, test_cname_loop_is_refused);
 	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 20, 21);
 	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 40, 41);
+	tcase_add_test(tc, test_sections_nothing_reads_are_not_judged);
+	tcase_add_test(tc, test_index_holds_at_most_its_limit_of_records);
+	tcase_add_test(tc, test_record_whose_names_do_not_fit_is_left_out_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
