@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,27 @@
 /* A config file is a few lines; anything bigger is a mistake, not a config. */
 #define MAX_CONFIG_SIZE (64 * 1024)
 
+/* One parsed version of the file.  Lookups hold it while they run, so a
+ * reload never changes settings under a lookup, and a lookup costs no copy. */
+struct snapshot {
+	unsigned refs; /* guarded by cache_lock; the cache holds one while current */
+	struct mxf_config cfg;
+};
+
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
 	bool filled;
 	char path[PATH_MAX];
 	struct mxf_file_id id;
-	int status; /* 0 usable, -1 broken */
-	struct mxf_config cfg;
+	struct snapshot *current; /* NULL: the file is broken */
 } cache; /* guarded by cache_lock */
+
+/* Drops one hold of SNAP; the caller holds cache_lock.  True when SNAP is
+ * to be freed (outside the lock). */
+static bool drop(struct snapshot *snap)
+{
+	return snap != NULL && --snap->refs == 0;
+}
 
 const char *mxf_config_path(void)
 {
@@ -51,24 +65,25 @@ static int read_whole(int fd, char *buf, size_t size)
 	return 0;
 }
 
-/* Reads and parses PATH into the cache; the caller holds cache_lock. */
-static void reload(const char *path)
+/* Reads and parses PATH into CFG, noting the file's identity in the cache;
+ * the caller holds cache_lock.  -1 when the file is broken. */
+static int reload(const char *path, struct mxf_config *cfg)
 {
 	struct mxf_config_error err;
 	struct stat st;
 	char *text = NULL;
+	int status = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
-	cache.status = -1;
 	if (fd < 0) {
 		mxf_file_id_from_errno(errno, &cache.id);
 		if (errno == ENOENT) {
-			mxf_config_defaults(&cache.cfg);
-			cache.status = 0;
+			mxf_config_defaults(cfg);
+			status = 0;
 		} else {
 			mxf_log_error("%s: cannot open: %s", path, strerror(errno));
 		}
-		return;
+		return status;
 	}
 	if (fstat(fd, &st) != 0) {
 		mxf_file_id_from_errno(errno, &cache.id);
@@ -86,34 +101,88 @@ static void reload(const char *path)
 		mxf_log_error("%s: cannot read", path);
 		goto out;
 	}
-	if (mxf_config_parse(text, (size_t)st.st_size, &cache.cfg, &err) != 0) {
+	if (mxf_config_parse(text, (size_t)st.st_size, cfg, &err) != 0) {
 		mxf_log_error("%s:%u: %s; every lookup returns UNAVAIL until it is fixed",
 			      path, err.line, err.message);
 		goto out;
 	}
-	cache.status = 0;
+	status = 0;
 out:
 	free(text);
 	close(fd);
+	return status;
 }
 
-int mxf_config_current(struct mxf_config *cfg)
+/* Replaces the cache's snapshot with a fresh read of PATH; the caller holds
+ * cache_lock.  Returns the snapshot it let go of, for the caller to free
+ * when that was its last hold; -1 in *STATUS when out of memory (nothing is
+ * cached then, so the next lookup tries again). */
+static struct snapshot *refresh(const char *path, int *status)
+{
+	struct snapshot *old = cache.current, *snap = malloc(sizeof(*snap));
+
+	*status = 0;
+	if (snap == NULL) {
+		*status = -1;
+		return NULL;
+	}
+	snap->refs = 1;
+	snprintf(cache.path, sizeof(cache.path), "%s", path);
+	if (reload(path, &snap->cfg) != 0) {
+		free(snap);
+		snap = NULL;
+	}
+	cache.current = snap;
+	cache.filled = true;
+	return drop(old) ? old : NULL;
+}
+
+int mxf_config_acquire(const struct mxf_config **cfg)
 {
 	const char *path = mxf_config_path();
+	struct snapshot *gone = NULL;
 	struct mxf_file_id now;
-	int rc;
+	int rc = MXF_CONFIG_BROKEN;
 
 	mxf_file_id_of_path(path, &now);
 	pthread_mutex_lock(&cache_lock);
+	/* An unchanged broken file is not re-read, so its error is logged once. */
 	if (!cache.filled || strcmp(cache.path, path) != 0 || !mxf_file_id_equal(&now, &cache.id)) {
-		/* An unchanged broken file is not re-read, so its error is logged once. */
-		snprintf(cache.path, sizeof(cache.path), "%s", path);
-		reload(path);
-		cache.filled = true;
+		int status;
+		gone = refresh(path, &status);
+		if (status != 0)
+			rc = MXF_CONFIG_NO_MEMORY;
 	}
-	rc = cache.status;
-	if (rc == 0)
-		*cfg = cache.cfg;
+	if (cache.filled && cache.current != NULL) {
+		cache.current->refs++;
+		*cfg = &cache.current->cfg;
+		rc = 0;
+	}
 	pthread_mutex_unlock(&cache_lock);
+	free(gone);
 	return rc;
+}
+
+void mxf_config_release(const struct mxf_config *cfg)
+{
+	struct snapshot *snap =
+		(struct snapshot *)((const char *)cfg - offsetof(struct snapshot, cfg));
+	bool last;
+
+	pthread_mutex_lock(&cache_lock);
+	last = drop(snap);
+	pthread_mutex_unlock(&cache_lock);
+	if (last)
+		free(snap);
+}
+
+/* glibc unloads an NSS module only from __libc_freeres (valgrind, mtrace),
+ * when no lookup runs any more: give the snapshot back, so a leak checker
+ * run on any program sees none of ours. */
+__attribute__((destructor)) static void free_cache(void)
+{
+	if (drop(cache.current))
+		free(cache.current);
+	cache.current = NULL;
+	cache.filled = false;
 }

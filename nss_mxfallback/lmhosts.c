@@ -321,3 +321,12 @@ bool mxf_lmhosts_reverse(const struct mxf_config *cfg, uint32_t addr, struct mxf
 	pthread_rwlock_unlock(&current_lock);
 	return found;
 }
+
+/* As config_file.c: at unload (only ever from __libc_freeres) the table
+ * goes back, so leak checkers see none of ours. */
+__attribute__((destructor)) static void free_current(void)
+{
+	if (current != NULL)
+		snapshot_free(current);
+	current = NULL;
+}

@@ -137,7 +137,8 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 
 void mxf_lookup(const char *name, int family, struct mxf_result *res)
 {
-	struct mxf_config *cfg;
+	const struct mxf_config *cfg;
+	int rc;
 
 	if (replay_kept(name, family, res))
 		return;
@@ -145,28 +146,20 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 	res->config_broken = false;
 	res->outcome = MXF_NO_RESOURCES;
 	mxf_answer_init(&res->answer);
-	cfg = malloc(sizeof(*cfg));
-	if (cfg == NULL)
-		return;
-	if (mxf_config_current(cfg) != 0) {
-		res->config_broken = true;
-		free(cfg);
+	rc = mxf_config_acquire(&cfg);
+	if (rc != 0) {
+		res->config_broken = rc == MXF_CONFIG_BROKEN;
 		return;
 	}
 	mxf_lookup_with(cfg, name, family, NULL, res);
-	free(cfg);
+	mxf_config_release(cfg);
 }
 
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 		     const struct mxf_trace *trace, struct mxf_result *res)
 {
-	struct mxf_query q;
+	struct mxf_query q = { .name = name, .family = family, .cfg = cfg, .trace = trace };
 
-	memset(&q, 0, sizeof(q));
-	q.name = name;
-	q.family = family;
-	q.cfg = cfg;
-	q.trace = trace;
 	res->config_broken = false;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
@@ -184,24 +177,20 @@ static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)
 
 void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
 {
-	struct mxf_config *cfg = malloc(sizeof(*cfg));
+	const struct mxf_config *cfg;
+	int rc = mxf_config_acquire(&cfg);
 
-	res->config_broken = false;
+	res->config_broken = rc == MXF_CONFIG_BROKEN;
 	mxf_answer_init(&res->answer);
 	res->outcome = MXF_NO_RESOURCES;
-	if (cfg == NULL)
+	if (rc != 0)
 		return;
-	if (mxf_config_current(cfg) != 0) {
-		res->config_broken = true;
-	} else {
-		res->outcome = MXF_NO_NAME;
-		if (stage_enabled(cfg, MXF_STAGE_LMHOSTS) &&
-		    mxf_lmhosts_reverse(cfg, addr, &res->answer))
-			res->outcome = MXF_FOUND;
-		/* Off by default: it sends a packet to the address looked up. */
-		else if (cfg->wins_node_status && stage_enabled(cfg, MXF_STAGE_WINS) &&
-			 mxf_wins_node_status(cfg, addr, &res->answer))
-			res->outcome = MXF_FOUND;
-	}
-	free(cfg);
+	res->outcome = MXF_NO_NAME;
+	if (stage_enabled(cfg, MXF_STAGE_LMHOSTS) && mxf_lmhosts_reverse(cfg, addr, &res->answer))
+		res->outcome = MXF_FOUND;
+	/* Off by default: it sends a packet to the address looked up. */
+	else if (cfg->wins_node_status && stage_enabled(cfg, MXF_STAGE_WINS) &&
+		 mxf_wins_node_status(cfg, addr, &res->answer))
+		res->outcome = MXF_FOUND;
+	mxf_config_release(cfg);
 }

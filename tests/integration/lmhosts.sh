@@ -101,4 +101,15 @@ head -c 100000 /dev/urandom >"$L"
 expect "a binary file: not found, no crash" "status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" \
 	"$(call 4 FileSrv)"
 
+# --- memory: the parsed table goes back when glibc unloads the module -------
+if command -v valgrind >/dev/null && [ -z "$MXF_SANITIZED" ]; then
+	printf '192.0.2.31 vgbox\n#INCLUDE %s\n' "$SANDBOX/vg-included" >"$L"
+	printf '192.0.2.32 vgother\n' >"$SANDBOX/vg-included"
+	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		getent hosts vgother >"$SANDBOX/vg.out" 2>"$SANDBOX/vg.log"
+	expect "valgrind: an lmhosts lookup with an include, no errors or leaks" 0 $?
+	sed 's/^/# /' "$SANDBOX/vg.log"
+	expect "valgrind: ...and the answer" "192.0.2.32      vgother" "$(cat "$SANDBOX/vg.out")"
+fi
+
 tap_done
