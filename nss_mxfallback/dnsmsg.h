@@ -16,9 +16,10 @@
 #define MXF_MAX_CNAME_HOPS 32
 
 /* How many A/AAAA/CNAME/MX records of a message are indexed, and the room
- * for their names.  Far more than an answer can use (64 addresses, 32
- * CNAMEs, 100 exchangers); records past either limit are validated but
- * left out, never half read. */
+ * for their names: more than an answer uses (64 addresses, 32 CNAMEs).
+ * Records past either limit are validated but left out whole, never half
+ * read; for a huge MX set that only means an exchanger whose glue was left
+ * out is asked for its addresses. */
 #define MXF_DNSMSG_MAX_RRS 256
 #define MXF_DNSMSG_NAME_ROOM 16384
 
