@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +22,8 @@
 /* One parsed version of the file.  Lookups hold it while they run, so a
  * reload never changes settings under a lookup, and a lookup costs no copy. */
 struct snapshot {
+	struct mxf_config cfg; /* first: a held settings pointer is its snapshot */
 	unsigned refs; /* guarded by cache_lock; the cache holds one while current */
-	struct mxf_config cfg;
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -165,8 +164,7 @@ int mxf_config_acquire(const struct mxf_config **cfg)
 
 void mxf_config_release(const struct mxf_config *cfg)
 {
-	struct snapshot *snap =
-		(struct snapshot *)((const char *)cfg - offsetof(struct snapshot, cfg));
+	struct snapshot *snap = (struct snapshot *)cfg;
 	bool last;
 
 	pthread_mutex_lock(&cache_lock);
