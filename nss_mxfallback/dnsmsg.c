@@ -9,6 +9,9 @@
  * strings but for ASCII case (RFC 4343; never the locale's case rules). */
 static bool same_name(const char *a, const char *b)
 {
+	/* Servers mostly keep the asker's case: try the cheap exact match. */
+	if (strcmp(a, b) == 0)
+		return true;
 	for (;; a++, b++) {
 		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
 		if (x >= 'A' && x <= 'Z')
