@@ -215,7 +215,7 @@ unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const char *owner, struct mxf
 		out[n].preference = r->preference;
 		out[n].ttl = r->ttl;
 		/* libresolv writes the root as "."; the null MX wants it empty. */
-		strcpy(out[n].host, strcmp(host, ".") == 0 ? "" : host);
+		out[n].host = strcmp(host, ".") == 0 ? "" : host;
 		n++;
 	}
 	return n;

@@ -47,7 +47,7 @@ struct mxf_dnsmsg {
 struct mxf_mx {
 	uint16_t preference;
 	uint32_t ttl;
-	char host[NS_MAXDNAME]; /* "" for the null MX's "." */
+	const char *host; /* in the message's index; "" for the null MX's "." */
 };
 
 /* Returns 0 when MSG is a well-formed response with one IN question and
@@ -71,8 +71,8 @@ int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
 unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const char *owner,
 			      int family, struct mxf_answer *ans);
 
-/* Copies up to MAX MX records owned by OWNER in the answer section, in
- * message order; returns how many. */
+/* Lists up to MAX MX records owned by OWNER in the answer section, in
+ * message order; returns how many.  The hosts stay valid as long as M. */
 unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const char *owner, struct mxf_mx *out,
 		       unsigned max);
 

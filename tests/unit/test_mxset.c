@@ -2,7 +2,6 @@
 #include "mxset.h"
 #include "suites.h"
 
-#include <string.h>
 
 static struct mxf_mx mx[8];
 static unsigned order[8];
@@ -11,7 +10,7 @@ static void set(unsigned i, uint16_t pref, const char *host)
 {
 	mx[i].preference = pref;
 	mx[i].ttl = 300;
-	strcpy(mx[i].host, host);
+	mx[i].host = host;
 }
 
 START_TEST(test_null_mx_is_one_record_with_root_exchange)
