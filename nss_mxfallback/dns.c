@@ -96,12 +96,13 @@ static enum mxf_outcome failure_outcome(int herr, int err)
 
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search)
 {
-	return mxf_dns_query_into(dns, name, type, search, dns->buf, dns->msg);
+	return mxf_dns_query_into(dns, name, type, search, dns->msg);
 }
 
 enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,
-				    unsigned char *buf, struct mxf_dnsmsg *msg)
+				    struct mxf_dnsmsg *msg)
 {
+	unsigned char *buf = dns->buf;
 	int len;
 
 	errno = 0;
@@ -131,13 +132,13 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
  * ECONNREFUSED) but leaves the reply in BUF; res_nsearch reads its RCODE to
  * go on searching after SERVFAIL, and so do we. */
 static enum mxf_outcome try_candidate(struct mxf_dns *dns, const char *candidate, int type,
-				      unsigned char *buf, struct mxf_dnsmsg *msg,
-				      char found_at[NS_MAXDNAME])
+				      struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME])
 {
+	unsigned char *buf = dns->buf;
 	enum mxf_outcome o;
 
 	memset(buf, 0, HFIXEDSZ);
-	o = mxf_dns_query_into(dns, candidate, type, false, buf, msg);
+	o = mxf_dns_query_into(dns, candidate, type, false, msg);
 	if (o == MXF_FOUND || o == MXF_NO_DATA) {
 		/* Not snprintf: this runs on every lookup, and stdio costs 600
 		 * instructions here.  An over-long name leaves "": search again. */
@@ -162,8 +163,7 @@ static bool keep_searching(enum mxf_outcome o, bool *servfail)
 }
 
 enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
-				     unsigned char *buf, struct mxf_dnsmsg *msg,
-				     char found_at[NS_MAXDNAME])
+				     struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME])
 {
 	res_state res = &dns->res;
 	size_t len = strlen(name);
@@ -176,7 +176,7 @@ enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int 
 		dots += *p == '.';
 	/* An absolute name is asked once, with nss_dns's reading of a failure. */
 	if (len > 0 && name[len - 1] == '.')
-		return mxf_dns_query_into(dns, name, type, false, buf, msg);
+		return mxf_dns_query_into(dns, name, type, false, msg);
 	if (dots == 0) {
 		/* HOSTALIASES, as res_nsearch and nss_dns honour it (glibc drops the
 		 * variable for setuid programs).  Deprecated, not gone. */
@@ -185,11 +185,11 @@ enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int 
 		const char *alias = res_hostalias(res, name, candidate, sizeof(candidate));
 #pragma GCC diagnostic pop
 		if (alias != NULL)
-			return try_candidate(dns, alias, type, buf, msg, found_at);
+			return try_candidate(dns, alias, type, msg, found_at);
 	}
 	if (dots >= res->ndots) {
 		tried_as_is = true;
-		o = try_candidate(dns, name, type, buf, msg, found_at);
+		o = try_candidate(dns, name, type, msg, found_at);
 		if (!keep_searching(o, &servfail))
 			return o;
 	}
@@ -198,13 +198,13 @@ enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int 
 			if (snprintf(candidate, sizeof(candidate), "%s.%s", name, *domain) >=
 			    (int)sizeof(candidate))
 				continue;
-			o = try_candidate(dns, candidate, type, buf, msg, found_at);
+			o = try_candidate(dns, candidate, type, msg, found_at);
 			if (!keep_searching(o, &servfail))
 				return o;
 		}
 	}
 	if (!tried_as_is) {
-		o = try_candidate(dns, name, type, buf, msg, found_at);
+		o = try_candidate(dns, name, type, msg, found_at);
 		if (!keep_searching(o, &servfail))
 			return o;
 	}

@@ -31,18 +31,18 @@ void mxf_dns_close(struct mxf_dns *dns);
  * next query.  A reply that fails validation is MXF_MALFORMED. */
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search);
 
-/* The same, with the reply in BUF (NS_MAXMSG bytes), which later queries
- * leave alone. */
+/* The same, with the reply read by MSG, which later queries leave alone
+ * (they reuse only DNS->buf, which MSG no longer needs). */
 enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,
-				    unsigned char *buf, struct mxf_dnsmsg *msg);
+				    struct mxf_dnsmsg *msg);
 
 /* Searches NAME/TYPE through resolv.conf's search list in res_nsearch's
  * order (resolv/res_query.c), with one difference: a NODATA answer ends the
  * search, as the name exists there.  For the MX query that is the domain
  * whose implicit MX is itself (RFC 5321 §5.1), and asking the rest of the
- * list would only cost queries.  FOUND_AT gets the name that answered. */
+ * list would only cost queries.  FOUND_AT gets the name that answered;
+ * MSG reads the reply, as for mxf_dns_query_into. */
 enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
-				     unsigned char *buf, struct mxf_dnsmsg *msg,
-				     char found_at[NS_MAXDNAME]);
+				     struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME]);
 
 #endif

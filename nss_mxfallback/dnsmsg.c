@@ -79,8 +79,8 @@ static int take_record(struct mxf_dnsmsg *m, ns_sect section, const ns_rr *rr)
 {
 	const unsigned char *rd = ns_rr_rdata(*rr);
 	const unsigned char *end = rd + ns_rr_rdlen(*rr);
-	struct mxf_dnsrr e = { .rdata = rd, .ttl = ns_rr_ttl(*rr),
-			       .type = (uint16_t)ns_rr_type(*rr), .section = (uint8_t)section };
+	struct mxf_dnsrr e = { .ttl = ns_rr_ttl(*rr), .type = (uint16_t)ns_rr_type(*rr),
+			       .section = (uint8_t)section };
 	char target[NS_MAXDNAME];
 
 	if (ns_rr_class(*rr) != ns_c_in)
@@ -89,11 +89,13 @@ static int take_record(struct mxf_dnsmsg *m, ns_sect section, const ns_rr *rr)
 	case ns_t_a:
 		if (ns_rr_rdlen(*rr) != 4)
 			return -1;
+		memcpy(e.addr, rd, 4);
 		index_record(m, &e, ns_rr_name(*rr), NULL);
 		return 0;
 	case ns_t_aaaa:
 		if (ns_rr_rdlen(*rr) != 16)
 			return -1;
+		memcpy(e.addr, rd, 16);
 		index_record(m, &e, ns_rr_name(*rr), NULL);
 		return 0;
 	case ns_t_cname:
@@ -198,7 +200,7 @@ unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const
 
 	while ((r = next_record(m, &from, section, type, owner)) != NULL) {
 		found++;
-		mxf_answer_add_address(ans, family, r->rdata);
+		mxf_answer_add_address(ans, family, r->addr);
 		mxf_answer_lower_ttl(ans, r->ttl);
 	}
 	return found;

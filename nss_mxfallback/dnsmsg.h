@@ -1,7 +1,10 @@
 /* A pure reader of DNS answers, over libresolv's ns_* parser.  A message is
  * validated and indexed once (mxf_dnsmsg_open): every record read is parsed
  * by ns_parserr exactly once, and the readers after it walk the index, never
- * meeting a malformed record or expanding a name again. */
+ * meeting a malformed record or expanding a name again.  The index holds
+ * copies of what it needs, so the reply's buffer is free for the next query
+ * as soon as it is open (the mx stage asks for exchangers' addresses into
+ * the buffer its MX reply came in). */
 #ifndef MXF_DNSMSG_H
 #define MXF_DNSMSG_H
 
@@ -20,12 +23,12 @@
  * Records past either limit are validated but left out whole, never half
  * read; for a huge MX set that only means an exchanger whose glue was left
  * out is asked for its addresses. */
-#define MXF_DNSMSG_MAX_RRS 256
-#define MXF_DNSMSG_NAME_ROOM 16384
+#define MXF_DNSMSG_MAX_RRS 128
+#define MXF_DNSMSG_NAME_ROOM 8192
 
 /* One indexed record: an IN-class A, AAAA, CNAME or MX. */
 struct mxf_dnsrr {
-	const unsigned char *rdata; /* A/AAAA: the address */
+	unsigned char addr[16]; /* A/AAAA: the address (A in the first 4) */
 	uint32_t ttl;
 	uint16_t type;
 	uint16_t preference; /* MX */
@@ -54,8 +57,9 @@ struct mxf_mx {
  * every record of the answer section (and, for an MX question, of the
  * additional section) readable, A/AAAA of the right size and MX/CNAME data
  * exactly one domain name; -1 otherwise.  The sections nothing here reads
- * (nor does nss_dns) only have to have the shape ns_initparse checks.  MSG
- * must outlive M. */
+ * (nor does nss_dns) only have to have the shape ns_initparse checks.  The
+ * readers never look at MSG again: it may be overwritten once this returns
+ * (M->handle keeps only the section counts worth reading). */
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);
 
 /* Follows CNAMEs in the answer section from NAME and writes the name at the

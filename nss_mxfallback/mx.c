@@ -13,7 +13,8 @@
 struct mx_work {
 	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
 	unsigned order[MXF_MAX_MX_RECORDS];
-	unsigned char reply[NS_MAXMSG]; /* its own: exchanger queries use the DNS buffer */
+	/* The MX reply's index: it keeps what it needs, so the exchangers'
+	 * queries can reuse the buffer the reply came in. */
 	struct mxf_dnsmsg msg;
 	char owner[NS_MAXDNAME];
 	int owner_hops; /* CNAMEs from the asked name to the owner of the MX */
@@ -148,7 +149,7 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	o = mxf_dns_search_into(dns, q->name, ns_t_mx, w->reply, &w->msg, q->found_at);
+	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
 	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
 		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
 	if (o == MXF_FOUND)

@@ -341,6 +341,23 @@ START_TEST(test_record_whose_names_do_not_fit_is_left_out_whole)
 }
 END_TEST
 
+START_TEST(test_readers_do_not_need_the_reply_after_open)
+{
+	struct mxf_mx mx[4];
+	char text[INET6_ADDRSTRLEN];
+
+	mx_reply();
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	memset(b.buf, 0xff, sizeof(b.buf)); /* the buffer is reused by the next query */
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "mail.test", mx, 4), 2);
+	ck_assert_str_eq(mx[1].host, "primary.mail.test");
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, mx[1].host, AF_INET6, &ans), 1);
+	ck_assert_str_eq(inet_ntop(AF_INET6, ans.addrs[0].bytes, text, sizeof(text)),
+			 "2001:db8::1");
+}
+END_TEST
+
 Suite *dnsmsg_suite(void)
 {
 	Suite *s = suite_create("dnsmsg");
@@ -366,6 +383,7 @@ Suite *dnsmsg_suite(void)
 	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 20, 21);
 	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 40, 41);
 	tcase_add_test(tc, test_sections_nothing_reads_are_not_judged);
+	tcase_add_test(tc, test_readers_do_not_need_the_reply_after_open);
 	tcase_add_test(tc, test_index_holds_at_most_its_limit_of_records);
 	tcase_add_test(tc, test_record_whose_names_do_not_fit_is_left_out_whole);
 	suite_add_tcase(s, tc);
