@@ -87,17 +87,14 @@ static int take_record(struct mxf_dnsmsg *m, ns_sect section, const ns_rr *rr)
 		return 0;
 	switch (e.type) {
 	case ns_t_a:
-		if (ns_rr_rdlen(*rr) != 4)
+	case ns_t_aaaa: {
+		size_t size = e.type == ns_t_a ? 4 : 16;
+		if (ns_rr_rdlen(*rr) != size)
 			return -1;
-		memcpy(e.addr, rd, 4);
+		memcpy(e.addr, rd, size);
 		index_record(m, &e, ns_rr_name(*rr), NULL);
 		return 0;
-	case ns_t_aaaa:
-		if (ns_rr_rdlen(*rr) != 16)
-			return -1;
-		memcpy(e.addr, rd, 16);
-		index_record(m, &e, ns_rr_name(*rr), NULL);
-		return 0;
+	}
 	case ns_t_cname:
 		if (expand_exact(&m->handle, rd, end, target) != 0)
 			return -1;
