@@ -26,7 +26,11 @@ mount -t proc proc "$R/proc"
 mount --rbind /dev "$R/dev"
 mount -t tmpfs tmpfs "$R/tmp"
 mount -t tmpfs tmpfs "$R/run"
-cp "$MXF_DEB_DIR"/libnss-mxfallback_*.deb "$R/tmp/"
+# One fixed name inside the root: a glob here would be expanded by this
+# shell against the host's /tmp, not the root's.
+debs=("$MXF_DEB_DIR"/libnss-mxfallback_*.deb)
+[ ${#debs[@]} -eq 1 ] || { not_ok "exactly one libnss-mxfallback .deb in $MXF_DEB_DIR"; tap_done; exit 1; }
+cp "${debs[0]}" "$R/tmp/libnss-mxfallback.deb"
 printf 'nameserver 127.0.0.1\nsearch example.test\n' >"$R/etc/resolv.conf"
 in_root() { env -u LD_LIBRARY_PATH -u NSS_MXFALLBACK_CONF chroot "$R" "$@"; }
 in_root dpkg --purge libnss-mxfallback >/dev/null 2>&1
@@ -73,7 +77,7 @@ declare -A edited=(
 )
 for variant in debian-default mdns systemd-resolve comments no-hosts-line already; do
 	cp "$V/$variant" "$R/etc/nsswitch.conf"
-	in_root dpkg -i /tmp/libnss-mxfallback_*.deb >"$SANDBOX/dpkg.log" 2>&1
+	in_root dpkg -i /tmp/libnss-mxfallback.deb >"$SANDBOX/dpkg.log" 2>&1
 	expect "$variant: dpkg -i succeeds" 0 $?
 	expect "$variant: the hosts line after install" "${edited[$variant]}" \
 		"$(grep '^hosts:' "$R/etc/nsswitch.conf")"
