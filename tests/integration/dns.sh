@@ -99,8 +99,12 @@ expect "SERVFAIL while searching: NOTFOUND, h_errno TRY_AGAIN, errno EAGAIN" \
 expect "SERVFAIL for an absolute name: UNAVAIL, h_errno TRY_AGAIN, errno EAGAIN" \
 	"status=UNAVAIL errno=EAGAIN herrno=TRY_AGAIN" "$(call 3 x.broken.test. inet)"
 expect "SERVFAIL: getaddrinfo EAI_AGAIN" "gai=EAI_AGAIN" "$("$NSSCALL" gai x.broken.test unspec)"
-expect_match "SERVFAIL for the exchanger: TRY_AGAIN, never the domain's A" \
-	"^status=(NOTFOUND|UNAVAIL) errno=EAGAIN herrno=TRY_AGAIN$" "$(call 3 mxfail.example.test inet)"
+# The exchanger is asked as the absolute name the MX record gives: the
+# answer is what nss_dns says when asked that name itself (UNAVAIL,
+# TRY_AGAIN), never the domain's own 192.0.2.99.
+expect "SERVFAIL for the exchanger: what nss_dns says for mail.broken.test., never the domain's A" \
+	"$(NSSCALL_PREFIX=_nss_dns_ "$NSSCALL" libc.so.6 3 mail.broken.test. inet)" \
+	"$(call 3 mxfail.example.test inet)"
 expect "SERVFAIL for the exchanger: getaddrinfo EAI_AGAIN" "gai=EAI_AGAIN" \
 	"$("$NSSCALL" gai mxfail.example.test unspec)"
 # Where no MX is involved the module must say exactly what glibc's own dns
@@ -198,7 +202,11 @@ expect "ERANGE from 4_r: TRYAGAIN, errno ERANGE, h_errno NETDB_INTERNAL" \
 	"status=TRYAGAIN errno=ERANGE herrno=NETDB_INTERNAL" "$(call 4 mxdom.example.test 8)"
 
 # --- memory ---------------------------------------------------------------
-if command -v valgrind >/dev/null && [ -z "$MXF_SANITIZED" ]; then
+if [ -n "$MXF_SANITIZED" ]; then
+	omitted "dns.sh valgrind checks in the sanitizer tree: ASan checks memory there"
+elif ! command -v valgrind >/dev/null; then
+	not_ok "valgrind is installed (tests/install-deps installs it)"
+else
 	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		getent ahosts mxdom.example.test >/dev/null 2>"$SANDBOX/vg.log"
 	expect "valgrind: getent ahosts through the module, no errors or leaks" 0 $?

@@ -36,9 +36,9 @@ for mode in ptrloop ptroob longname countlie truncated; do
 	check "$mode" "status=UNAVAIL errno=0 herrno=NO_RECOVERY"
 done
 check cnameloop "status=TRYAGAIN errno=ENOENT herrno=NO_RECOVERY"
-check chain20 "$(call 3 chain20.hostile.test. inet | grep -o '^status=SUCCESS.*canon=c20.hostile.test name=c20.hostile.test .*addrs=192.0.2.204$')"
-expect_match "chain20: 20 CNAMEs followed to the address" "canon=c20.hostile.test.*addrs=192.0.2.204$" \
-	"$(call 3 chain20.hostile.test. inet)"
+# dns_responder's chain: chain20 -> c1 -> ... -> c20, which has the address.
+chain_aliases="chain20.hostile.test,$(seq 1 19 | sed 's/^/c/; s/$/.hostile.test/' | paste -sd, -)"
+check chain20 "status=SUCCESS errno=0 herrno=0 ttl=60 canon=c20.hostile.test name=c20.hostile.test aliases=$chain_aliases addrs=192.0.2.204"
 use_config "stages mx a"
 out=$(call 3 many.hostile.test. inet 65536)
 expect "1000 A records: the first 64 are returned" \
