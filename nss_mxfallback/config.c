@@ -28,6 +28,7 @@ void mxf_config_defaults(struct mxf_config *cfg)
 	cfg->stages[3] = MXF_STAGE_LMHOSTS;
 	cfg->n_stages = 4;
 	cfg->mx_max_hosts = 5; /* Postfix's smtp_mx_address_limit */
+	cfg->mx_fallback_a = true; /* IMS's rule */
 	cfg->wins_timeout_ms = 1500; /* Windows' NameSrvQueryTimeout */
 	cfg->wins_retries = 3; /* Windows' NameSrvQueryCount */
 	cfg->wins_suffix = 0x00; /* the workstation name Windows asks for */
