@@ -164,8 +164,10 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
 	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
-	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
-		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
+	/* RFC 5321 §5.1: no A fallback for these.  Nor for a reply unusable as
+	 * a whole: it may hold MX records we cannot read (issue 12). */
+	if (o == MXF_NO_NAME || o == MXF_MALFORMED || mxf_outcome_is_temporary(o))
+		q->dns_done = true;
 	if (o == MXF_FOUND)
 		o = read_mx_reply(q, w, ans);
 	free(w);
