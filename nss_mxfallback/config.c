@@ -224,6 +224,10 @@ static int parse_one_value(const struct line *line, struct mxf_config *cfg,
 		if (strcmp(val, "best") != 0 && strcmp(val, "all") != 0)
 			return fail(err, "mx_targets must be best or all");
 		cfg->mx_targets_all = strcmp(val, "all") == 0;
+	} else if (strcmp(key, "mx_fallback") == 0) {
+		if (strcmp(val, "a") != 0 && strcmp(val, "none") != 0)
+			return fail(err, "mx_fallback must be a or none");
+		cfg->mx_fallback_a = strcmp(val, "a") == 0;
 	} else if (strcmp(key, "mx_max_hosts") == 0) {
 		if (parse_uint(val, 1, MXF_MAX_MX_HOSTS, &cfg->mx_max_hosts) != 0)
 			return fail(err, "mx_max_hosts must be 1..%d", MXF_MAX_MX_HOSTS);
