@@ -32,6 +32,23 @@ static uint32_t shuffle_seed(void)
 	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
 }
 
+/* libresolv reports a SERVFAIL or REFUSED reply like a server that never
+ * answered, but leaves the reply in the buffer (dns.c's try_candidate reads
+ * it too).  The policy stops asking after a timeout, not after an answer:
+ * a server that said SERVFAIL for one exchanger may know the next. */
+static void clear_reply(struct mxf_query *q)
+{
+	if (q->dns_opened && q->dns.buf != NULL)
+		memset(q->dns.buf, 0, HFIXEDSZ);
+}
+
+static enum mxf_outcome server_answered(const struct mxf_query *q, enum mxf_outcome o)
+{
+	if (o == MXF_UNREACHABLE && q->dns.buf != NULL && (q->dns.buf[2] & 0x80) != 0)
+		return MXF_SERVER_FAILED;
+	return o;
+}
+
 /* Asks for one family of exchanger I's addresses: from the additional
  * section when the reply carries them, else from DNS.  SCRATCH collects
  * them for the policy. */
@@ -48,7 +65,8 @@ static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w,
 		mxf_trace(q->trace, "%s: %u %s from the additional section", host, glue, type);
 		return MXF_FOUND;
 	}
-	o = mxf_resolve_addresses(q, host, false, family, false, &w->scratch);
+	clear_reply(q);
+	o = server_answered(q, mxf_resolve_addresses(q, host, false, family, false, &w->scratch));
 	mxf_trace(q->trace, "%s: no glue, asked %s: %s", host, type, mxf_outcome_name(o));
 	return o;
 }
