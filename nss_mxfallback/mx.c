@@ -1,5 +1,6 @@
 /* Stage mx: the addresses of the name's mail exchangers, best first, as
- * Exchange 5.0's Internet Mail Service resolved a mail domain. */
+ * Exchange 5.0's Internet Mail Service resolved a mail domain.  Which
+ * exchangers are asked and what the answer is are mxpolicy.h's rules. */
 #include "mxpolicy.h"
 #include "stage.h"
 
@@ -49,7 +50,7 @@ static enum mxf_outcome server_answered(const struct mxf_query *q, enum mxf_outc
 	return o;
 }
 
-/* Asks for one family of exchanger I's addresses: from the additional
+/* Asks for one family of HOST's addresses: from the additional
  * section when the reply carries them, else from DNS.  SCRATCH collects
  * them for the policy. */
 static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w, const char *host,
