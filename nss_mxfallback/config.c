@@ -28,6 +28,7 @@ void mxf_config_defaults(struct mxf_config *cfg)
 	cfg->stages[3] = MXF_STAGE_LMHOSTS;
 	cfg->n_stages = 4;
 	cfg->mx_max_hosts = 5; /* Postfix's smtp_mx_address_limit */
+	cfg->mx_fallback_a = true; /* IMS's rule */
 	cfg->wins_timeout_ms = 1500; /* Windows' NameSrvQueryTimeout */
 	cfg->wins_retries = 3; /* Windows' NameSrvQueryCount */
 	cfg->wins_suffix = 0x00; /* the workstation name Windows asks for */
@@ -223,6 +224,10 @@ static int parse_one_value(const struct line *line, struct mxf_config *cfg,
 		if (strcmp(val, "best") != 0 && strcmp(val, "all") != 0)
 			return fail(err, "mx_targets must be best or all");
 		cfg->mx_targets_all = strcmp(val, "all") == 0;
+	} else if (strcmp(key, "mx_fallback") == 0) {
+		if (strcmp(val, "a") != 0 && strcmp(val, "none") != 0)
+			return fail(err, "mx_fallback must be a or none");
+		cfg->mx_fallback_a = strcmp(val, "a") == 0;
 	} else if (strcmp(key, "mx_max_hosts") == 0) {
 		if (parse_uint(val, 1, MXF_MAX_MX_HOSTS, &cfg->mx_max_hosts) != 0)
 			return fail(err, "mx_max_hosts must be 1..%d", MXF_MAX_MX_HOSTS);

@@ -28,6 +28,7 @@ struct mxf_config {
 	unsigned n_stages;
 	bool mx_targets_all;
 	unsigned mx_max_hosts;
+	bool mx_fallback_a; /* MX records without usable exchangers: the domain's A (IMS) */
 	union mxf_sockaddr dns_servers[MXF_MAX_DNS_SERVERS];
 	unsigned n_dns_servers;
 	struct sockaddr_in wins_servers[MXF_MAX_WINS_SERVERS];

@@ -111,16 +111,37 @@ static int take_record(struct mxf_dnsmsg *m, ns_sect section, const ns_rr *rr)
 	}
 }
 
+/* Whether a record of TYPE in SECTION is one the readers use: in the
+ * answer section the asked type and CNAME (nss_dns's getanswer_r skips the
+ * rest unread), in an MX reply's additional section the glue. */
+static bool record_read(const struct mxf_dnsmsg *m, ns_sect section, uint16_t type)
+{
+	if (section == ns_s_an)
+		return type == m->qtype || type == ns_t_cname;
+	return type == ns_t_a || type == ns_t_aaaa;
+}
+
 /* Parses every record of SECTION once, in order (ns_parserr is cheapest
- * walked forward). */
+ * walked forward).  A bad record the readers use makes the answer section
+ * unusable as a whole; in the additional section it is only glue missing,
+ * so it is skipped, as nss_dns never reads that section at all (the
+ * exchanger is then asked for its addresses). */
 static int read_section(struct mxf_dnsmsg *m, ns_sect section)
 {
+	bool must_parse = section == ns_s_an;
 	ns_rr rr;
 
-	for (int i = 0; i < ns_msg_count(m->handle, section); i++)
-		if (ns_parserr(&m->handle, section, i, &rr) != 0 ||
-		    take_record(m, section, &rr) != 0)
+	for (int i = 0; i < ns_msg_count(m->handle, section); i++) {
+		if (ns_parserr(&m->handle, section, i, &rr) != 0) {
+			if (must_parse)
+				return -1;
+			continue;
+		}
+		if (!record_read(m, section, (uint16_t)ns_rr_type(rr)))
+			continue;
+		if (take_record(m, section, &rr) != 0 && must_parse)
 			return -1;
+	}
 	return 0;
 }
 

@@ -54,10 +54,13 @@ struct mxf_mx {
 };
 
 /* Returns 0 when MSG is a well-formed response with one IN question and
- * every record of the answer section (and, for an MX question, of the
- * additional section) readable, A/AAAA of the right size and MX/CNAME data
- * exactly one domain name; -1 otherwise.  The sections nothing here reads
- * (nor does nss_dns) only have to have the shape ns_initparse checks.  The
+ * every record of the answer section readable and, when it is of the asked
+ * type or a CNAME, well formed (A/AAAA of the right size, MX/CNAME data
+ * exactly one domain name); -1 otherwise.  Answer records of other types
+ * are not judged (nss_dns skips them).  For an MX question the additional
+ * section's A/AAAA records are read as glue, and a broken one is left out,
+ * never failing the reply.  The sections nothing here reads (nor does
+ * nss_dns) only have to have the shape ns_initparse checks.  The
  * readers never look at MSG again: it may be overwritten once this returns
  * (M->handle keeps only the section counts worth reading). */
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);

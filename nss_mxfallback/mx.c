@@ -1,6 +1,7 @@
 /* Stage mx: the addresses of the name's mail exchangers, best first, as
- * Exchange 5.0's Internet Mail Service resolved a mail domain. */
-#include "mxset.h"
+ * Exchange 5.0's Internet Mail Service resolved a mail domain.  Which
+ * exchangers are asked and what the answer is are mxpolicy.h's rules. */
+#include "mxpolicy.h"
 #include "stage.h"
 
 #include <errno.h>
@@ -12,7 +13,8 @@
 
 struct mx_work {
 	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
-	unsigned order[MXF_MAX_MX_RECORDS];
+	struct mxf_mx_policy policy;
+	struct mxf_answer scratch; /* one family of one exchanger */
 	/* The MX reply's index: it keeps what it needs, so the exchangers'
 	 * queries can reuse the buffer the reply came in. */
 	struct mxf_dnsmsg msg;
@@ -31,83 +33,119 @@ static uint32_t shuffle_seed(void)
 	return (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec;
 }
 
-/* Adds one exchanger's addresses: from the additional section when the
- * reply carries them for a family, else by asking for them. */
-static enum mxf_outcome exchanger_addresses(struct mxf_query *q, struct mx_work *w,
-					    const char *host, struct mxf_answer *ans)
+/* libresolv reports a SERVFAIL or REFUSED reply like a server that never
+ * answered, but leaves the reply in the buffer (dns.c's try_candidate reads
+ * it too).  The policy stops asking after a timeout, not after an answer:
+ * a server that said SERVFAIL for one exchanger may know the next. */
+static void clear_reply(struct mxf_query *q)
 {
+	if (q->dns_opened && q->dns.buf != NULL)
+		memset(q->dns.buf, 0, HFIXEDSZ);
+}
+
+static enum mxf_outcome server_answered(const struct mxf_query *q, enum mxf_outcome o)
+{
+	if (o == MXF_UNREACHABLE && q->dns.buf != NULL && (q->dns.buf[2] & 0x80) != 0)
+		return MXF_SERVER_FAILED;
+	return o;
+}
+
+/* Asks for one family of HOST's addresses: from the additional
+ * section when the reply carries them, else from DNS.  SCRATCH collects
+ * them for the policy. */
+static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w, const char *host,
+					 int family)
+{
+	const char *type = family == AF_INET ? "A" : "AAAA";
+	enum mxf_outcome o;
+	unsigned glue;
+
+	mxf_answer_init(&w->scratch);
+	glue = mxf_dnsmsg_addresses(&w->msg, ns_s_ar, host, family, &w->scratch);
+	if (glue > 0) {
+		mxf_trace(q->trace, "%s: %u %s from the additional section", host, glue, type);
+		return MXF_FOUND;
+	}
+	clear_reply(q);
+	o = server_answered(q, mxf_resolve_addresses(q, host, false, family, false, &w->scratch));
+	mxf_trace(q->trace, "%s: no glue, asked %s: %s", host, type, mxf_outcome_name(o));
+	return o;
+}
+
+static void resolve_exchanger(struct mxf_query *q, struct mx_work *w, unsigned i)
+{
+	const char *host = w->policy.ex[i].host;
 	int families[2];
 	unsigned n = mxf_query_families(q, families);
-	enum mxf_outcome worst = MXF_NO_DATA;
-	unsigned before = ans->n_addrs;
+	enum mxf_outcome o = MXF_NO_DATA;
 
-	for (unsigned i = 0; i < n; i++) {
-		unsigned glue = mxf_dnsmsg_addresses(&w->msg, ns_s_ar, host, families[i], ans);
-		if (glue > 0) {
-			mxf_trace(q->trace, "%s: %u %s from the additional section", host, glue,
-				  families[i] == AF_INET ? "A" : "AAAA");
-			continue;
-		}
-		enum mxf_outcome o = mxf_resolve_addresses(q, host, false, families[i], false, ans);
-		mxf_trace(q->trace, "%s: no glue, asked %s: %s", host,
-			  families[i] == AF_INET ? "A" : "AAAA", mxf_outcome_name(o));
-		if (o != MXF_FOUND)
-			worst = mxf_outcome_heavier(worst, o);
+	for (unsigned f = 0; f < n; f++) {
+		/* No such name for one family means none for the other. */
+		if (o != MXF_NO_NAME)
+			o = family_addresses(q, w, host, families[f]);
+		else
+			mxf_answer_init(&w->scratch);
+		mxf_mx_policy_record(&w->policy, i, families[f], o, w->scratch.addrs,
+				     w->scratch.n_addrs, w->scratch.ttl);
 	}
-	return ans->n_addrs > before ? MXF_FOUND : worst;
 }
 
 /* Names the answer for the best exchanger that gave addresses; the asked
  * domain (and any CNAME on the way to it) become aliases. */
-static void name_answer(struct mx_work *w, const char *exchanger, struct mxf_answer *ans)
+static void name_answer(struct mx_work *w, const struct mxf_mx_decision *d,
+			struct mxf_answer *ans)
 {
 	uint32_t ttl = MXF_TTL_NONE;
 	char owner[NS_MAXDNAME];
 
-	mxf_answer_set_name(ans, exchanger);
+	mxf_mx_policy_answer(&w->policy, d, ans);
 	if (w->owner_hops > 0)
 		mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, owner, ans, &ttl);
 	mxf_answer_add_alias(ans, w->owner);
 	mxf_answer_lower_ttl(ans, ttl);
 }
 
-static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, unsigned n,
-				       struct mxf_answer *ans)
+static void trace_set(struct mxf_query *q, const struct mx_work *w, unsigned n)
 {
-	unsigned chosen = mxf_mx_order(w->mx, n, q->cfg->mx_targets_all, q->cfg->mx_max_hosts,
-				       shuffle_seed(), w->order);
-	enum mxf_outcome worst = MXF_NO_DATA;
-	const char *best = NULL;
-
 	for (unsigned i = 0; i < n; i++)
 		mxf_trace(q->trace, "MX %u %s", w->mx[i].preference,
 			  w->mx[i].host[0] != '\0' ? w->mx[i].host : ".");
-	mxf_trace(q->trace, "using %u exchanger(s) (mx_targets %s, mx_max_hosts %u)", chosen,
-		  q->cfg->mx_targets_all ? "all" : "best", q->cfg->mx_max_hosts);
-	for (unsigned i = 0; i < chosen; i++) {
-		const struct mxf_mx *mx = &w->mx[w->order[i]];
-		enum mxf_outcome o = exchanger_addresses(q, w, mx->host, ans);
-		if (o != MXF_FOUND) {
-			worst = mxf_outcome_heavier(worst, o);
-			continue;
-		}
-		mxf_answer_lower_ttl(ans, mx->ttl);
-		if (best == NULL)
-			best = mx->host;
-	}
-	if (best != NULL) {
-		name_answer(w, best, ans);
+	mxf_trace(q->trace, "mx_targets %s, mx_max_hosts %u, mx_fallback %s",
+		  q->cfg->mx_targets_all ? "all" : "best", q->cfg->mx_max_hosts,
+		  q->cfg->mx_fallback_a ? "a" : "none");
+}
+
+/* Resolves exchangers as mxpolicy.h's rules ask, then answers as they say. */
+static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, unsigned n,
+				       struct mxf_answer *ans)
+{
+	struct mxf_mx_settings set = { .all = q->cfg->mx_targets_all,
+				       .max_hosts = q->cfg->mx_max_hosts,
+				       .fallback_a = q->cfg->mx_fallback_a,
+				       .family = q->family };
+	struct mxf_mx_decision d;
+
+	trace_set(q, w, n);
+	mxf_mx_policy_init(&w->policy, w->mx, n, &set, shuffle_seed());
+	while ((d = mxf_mx_policy_decide(&w->policy)).verdict == MXF_MXV_RESOLVE)
+		resolve_exchanger(q, w, d.exchanger);
+	mxf_trace(q->trace, "rule: %s", d.rule);
+	switch (d.verdict) {
+	case MXF_MXV_ADDRESSES:
+		name_answer(w, &d, ans);
 		return MXF_FOUND;
+	case MXF_MXV_NULL_MX:
+	case MXF_MXV_NOT_FOUND:
+		q->stop = true; /* no mail, and no fallback to the domain's address */
+		return MXF_NO_DATA;
+	case MXF_MXV_FAILED:
+		q->dns_done = true; /* never the domain's own address */
+		return d.outcome;
+	case MXF_MXV_FALLBACK_A:
+	case MXF_MXV_RESOLVE:
+		break;
 	}
-	/* A temporary failure must not fall back to the domain's own address:
-	 * the mail would go to the wrong host.  Otherwise IMS's rule holds:
-	 * exchangers without addresses send us on to the A records (RFC 5321
-	 * would call this an error; README says so). */
-	if (mxf_outcome_is_temporary(worst))
-		q->dns_done = true;
-	else
-		mxf_trace(q->trace, "no exchanger has an address: on to the a stage (as IMS did)");
-	return worst;
+	return MXF_NO_DATA;
 }
 
 static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
@@ -122,11 +160,6 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
 	if (n == 0) {
 		mxf_trace(q->trace, "no MX for %s: the implicit MX is the name itself", w->owner);
-		return MXF_NO_DATA;
-	}
-	if (mxf_mx_is_null(w->mx, n)) {
-		mxf_trace(q->trace, "null MX (RFC 7505): no mail, no fallback");
-		q->stop = true; /* RFC 7505: no mail, and no fallback to A */
 		return MXF_NO_DATA;
 	}
 	return use_exchangers(q, w, n, ans);
@@ -150,8 +183,10 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
 	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
-	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
-		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
+	/* RFC 5321 §5.1: no A fallback for these.  Nor for a reply unusable as
+	 * a whole: it may hold MX records we cannot read (issue 12). */
+	if (o == MXF_NO_NAME || o == MXF_MALFORMED || mxf_outcome_is_temporary(o))
+		q->dns_done = true;
 	if (o == MXF_FOUND)
 		o = read_mx_reply(q, w, ans);
 	free(w);

@@ -1,10 +1,5 @@
 #include "mxset.h"
 
-bool mxf_mx_is_null(const struct mxf_mx *mx, unsigned n)
-{
-	return n == 1 && mx[0].host[0] == '\0';
-}
-
 static uint32_t next_random(uint32_t *state)
 {
 	/* xorshift32: enough to spread mail over equal exchangers. */

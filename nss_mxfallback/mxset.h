@@ -11,9 +11,6 @@
 /* More MX records than this in one answer are ignored. */
 #define MXF_MAX_MX_RECORDS 64
 
-/* RFC 7505: one MX record, exchange "." — the domain accepts no mail. */
-bool mxf_mx_is_null(const struct mxf_mx *mx, unsigned n);
-
 /* Writes to ORDER the indexes of the usable exchangers (not ".") to try:
  * by preference, equal preferences shuffled with SEED (RFC 5321 §5.1),
  * only the most preferred unless ALL, at most MAX_HOSTS.  Returns how many. */

@@ -7,6 +7,9 @@
  *
  * good wrongid wrongaddr wrongport othername ptrloop ptroob longname
  * countlie truncated cnameloop chain20 many slow silent servfail
+ * badmx (MX reply with a 2-byte MX record; the domain's own A is the wrong
+ * address) badglue (MX 10 mx.badglue... with an AAAA glue record of 4 bytes
+ * and a good A glue record, 192.0.2.205; the domain's own A is wrong)
  * Only A queries get addresses; other types get an empty NOERROR answer
  * (or the same misbehaviour, where the mode is about the packet itself).
  */
@@ -132,6 +135,7 @@ static void answer(int fd, int fd_port, int fd_addr, const unsigned char *q, siz
 	char mode[64];
 	size_t l = q[12];
 	int type_a = qlen >= 4 && q[qlen - 3] == 1 && q[qlen - 4] == 0;
+	int type_mx = qlen >= 4 && q[qlen - 3] == 15 && q[qlen - 4] == 0;
 
 	if (l >= sizeof(mode))
 		return;
@@ -209,6 +213,32 @@ static void answer(int fd, int fd_port, int fd_addr, const unsigned char *q, siz
 			a_record(&r, QNAME_PTR, 2, addr);
 		}
 		count(&r, (unsigned)n);
+	} else if ((strcmp(mode, "badmx") == 0 || strcmp(mode, "badglue") == 0) && !type_mx) {
+		good(&r, q, qlen, type_a, WRONG);
+	} else if (strcmp(mode, "badmx") == 0) {
+		start(&r, q, qlen, 0);
+		memcpy(r.p + r.n, QNAME_PTR, 2);
+		r.n += 2;
+		rr_head(&r, 15, 2);
+		put16(&r, 10); /* a preference and no exchange */
+		count(&r, 1);
+	} else if (strcmp(mode, "badglue") == 0) {
+		static const unsigned char mx_name[5] = { 2, 'm', 'x', 0xc0, 0x0c };
+		start(&r, q, qlen, 0);
+		memcpy(r.p + r.n, QNAME_PTR, 2);
+		r.n += 2;
+		rr_head(&r, 15, 2 + sizeof(mx_name));
+		put16(&r, 10);
+		memcpy(r.p + r.n, mx_name, sizeof(mx_name));
+		r.n += sizeof(mx_name);
+		memcpy(r.p + r.n, mx_name, sizeof(mx_name));
+		r.n += sizeof(mx_name);
+		rr_head(&r, 28, 4); /* AAAA of 4 bytes */
+		inet_pton(AF_INET, WRONG, r.p + r.n);
+		r.n += 4;
+		a_record(&r, mx_name, sizeof(mx_name), "192.0.2.205");
+		count(&r, 1);
+		r.p[11] = 2; /* ARCOUNT */
 	} else if (strcmp(mode, "slow") == 0) {
 		good(&slow_reply.r, q, qlen, 1, WRONG);
 		slow_reply.due = time(NULL) + 3;

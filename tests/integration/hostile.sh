@@ -44,6 +44,20 @@ out=$(call 3 many.hostile.test. inet 65536)
 expect "1000 A records: the first 64 are returned" \
 	"$(seq 0 63 | sed 's/^/10.0.0./' | paste -sd, -)" "$(echo "$out" | sed 's/.*addrs=//')"
 check servfail "status=UNAVAIL errno=EAGAIN herrno=TRY_AGAIN"
+
+# Issue 12, item 4.  An MX reply unusable as a whole: the status nss_dns
+# gives for a malformed answer (the ptrloop case above, from nss_dns
+# itself), never the domain's own address.
+use_config "stages mx a"
+expect "MX reply with a broken MX record: what nss_dns says for a malformed answer" \
+	"$(dns_says 3 ptrloop.hostile.test. inet)" "$(call 3 badmx.hostile.test. inet)"
+expect "MX reply with a broken MX record, AF_UNSPEC: the same, never the domain's A" \
+	"$(dns_says 4 ptrloop.hostile.test.)" "$(call 4 badmx.hostile.test.)"
+# A broken glue record the answer does not need (AAAA of 4 bytes) is skipped:
+# the good A glue record of the same exchanger is the answer.
+expect "MX reply with a 4-byte AAAA glue record: the exchanger's A glue" \
+	"status=SUCCESS errno=0 herrno=0 ttl=60 canon=mx.badglue.hostile.test name=mx.badglue.hostile.test aliases=badglue.hostile.test addrs=192.0.2.205" \
+	"$(call 3 badglue.hostile.test. inet)"
 use_config "stages mx a"
 t0=$(ms)
 out=$(call 3 slow.hostile.test. inet)

@@ -49,6 +49,12 @@ expect_match "says when an extra query was sent" "mail.other.test: no glue, aske
 	"$("$Q" -4 noglue.example.test)"
 expect_match "names the WINS server that answered" "WINS $WINS_NET.137 answered" "$("$Q" filesrv)"
 expect_match "names the LMHOSTS file and line" "$SANDBOX/lmhosts:2: lmonly" "$("$Q" lmonly)"
+expect_match "names the rule that decided (best)" \
+	"rule: best: the most-preferred exchangers that have an address" "$out"
+expect_match "names the rule that decided (IMS fallback)" \
+	"rule: no exchanger has an address: on to the domain's own addresses \\(mx_fallback a" \
+	"$("$Q" -4 missing.example.test)"
+expect_match "names the rule that decided (null MX)" "rule: null MX" "$("$Q" nullmx.example.test)"
 expect_match "-v shows every DNS query" "DNS mxdom.example.test MX: 2 answers" "$("$Q" -v mxdom.example.test)"
 
 "$Q" mxdom.example.test >/dev/null

@@ -12,6 +12,7 @@ int main(void)
 
 	srunner_add_suite(sr, dnsmsg_suite());
 	srunner_add_suite(sr, mxset_suite());
+	srunner_add_suite(sr, mxpolicy_suite());
 	srunner_add_suite(sr, answer_suite());
 	srunner_add_suite(sr, pack_suite());
 	srunner_add_suite(sr, nbns_suite());

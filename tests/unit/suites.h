@@ -6,6 +6,7 @@
 Suite *config_suite(void);
 Suite *dnsmsg_suite(void);
 Suite *mxset_suite(void);
+Suite *mxpolicy_suite(void);
 Suite *answer_suite(void);
 Suite *pack_suite(void);
 Suite *nbns_suite(void);

@@ -21,6 +21,7 @@ START_TEST(test_empty_file_gives_defaults)
 	ck_assert_int_eq(cfg.stages[3], MXF_STAGE_LMHOSTS);
 	ck_assert(!cfg.mx_targets_all);
 	ck_assert_uint_eq(cfg.mx_max_hosts, 5);
+	ck_assert(cfg.mx_fallback_a);
 	ck_assert_uint_eq(cfg.n_dns_servers, 0);
 	ck_assert_uint_eq(cfg.wins_timeout_ms, 1500);
 	ck_assert_uint_eq(cfg.wins_retries, 3);
@@ -40,6 +41,7 @@ START_TEST(test_every_key_is_read)
 			       "\n"
 			       "mx_targets all\n"
 			       "mx_max_hosts 3\n"
+			       "mx_fallback none\n"
 			       "dns_server 127.0.0.1:5353\n"
 			       "dns_server [::1]:54\n"
 			       "dns_server 192.0.2.1\n"
@@ -57,6 +59,7 @@ START_TEST(test_every_key_is_read)
 	ck_assert_int_eq(cfg.stages[1], MXF_STAGE_LMHOSTS);
 	ck_assert(cfg.mx_targets_all);
 	ck_assert_uint_eq(cfg.mx_max_hosts, 3);
+	ck_assert(!cfg.mx_fallback_a);
 	ck_assert_uint_eq(cfg.n_dns_servers, 3);
 	ck_assert_int_eq(cfg.dns_servers[0].sa.sa_family, AF_INET);
 	ck_assert_uint_eq(ntohs(cfg.dns_servers[0].sin.sin_port), 5353);
@@ -111,6 +114,9 @@ static const struct {
 	{ "stages mx dns\n", 1 },
 	{ "stages mx a mx\n", 1 },
 	{ "mx_targets some\n", 1 },
+	{ "mx_fallback A\n", 1 },
+	{ "mx_fallback\n", 1 },
+	{ "mx_fallback a none\n", 1 },
 	{ "mx_max_hosts 0\n", 1 },
 	{ "mx_max_hosts 101\n", 1 },
 	{ "mx_max_hosts 5x\n", 1 },
@@ -158,6 +164,15 @@ START_TEST(test_over_long_value_is_an_error)
 }
 END_TEST
 
+START_TEST(test_mx_fallback_a_or_none)
+{
+	ck_assert_int_eq(parse("mx_fallback none\nmx_fallback a\n"), 0);
+	ck_assert(cfg.mx_fallback_a);
+	ck_assert_int_eq(parse("mx_fallback none"), 0);
+	ck_assert(!cfg.mx_fallback_a);
+}
+END_TEST
+
 START_TEST(test_last_line_without_newline_is_read)
 {
 	ck_assert_int_eq(parse("mx_targets all"), 0);
@@ -178,6 +193,7 @@ Suite *config_suite(void)
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_binary_data_is_an_error);
 	tcase_add_test(tc, test_over_long_value_is_an_error);
+	tcase_add_test(tc, test_mx_fallback_a_or_none);
 	tcase_add_test(tc, test_last_line_without_newline_is_read);
 	suite_add_tcase(s, tc);
 	return s;

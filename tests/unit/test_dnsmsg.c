@@ -278,13 +278,73 @@ START_TEST(test_sections_nothing_reads_are_not_judged)
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	mxf_answer_init(&ans);
 	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
-	/* An MX reply's additional section holds the glue: it is read. */
+	/* An MX reply's additional section: only its A/AAAA glue is read. */
 	db_start(&b, "h.test", ns_t_mx);
 	db_mx(&b, "h.test", 10, "mx.h.test", 60);
 	db_rr(&b, ns_s_ns, "h.test", ns_t_mx, 60, BAD_MX);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	db_rr(&b, ns_s_ar, "h.test", ns_t_mx, 60, BAD_MX);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+/* Issue 12, item 4: one broken glue record (an AAAA of 4 bytes) no longer
+ * makes the MX reply unusable; it is left out, and the rest is read. */
+START_TEST(test_broken_glue_is_skipped_not_fatal)
+{
+	struct mxf_mx mx[4];
+
+	db_start(&b, "d.test", ns_t_mx);
+	db_mx(&b, "d.test", 10, "mx1.d.test", 300);
+	db_mx(&b, "d.test", 20, "mx2.d.test", 300);
+	db_rr(&b, ns_s_ar, "mx1.d.test", ns_t_aaaa, 300, "\xc0\x00\x02\x01", 4);
+	db_rr(&b, ns_s_ar, "mx1.d.test", ns_t_a, 300, "\xc0\x00\x02\x01\x09", 5);
+	db_a(&b, ns_s_ar, "mx1.d.test", "192.0.2.11", 300);
+	db_rr(&b, ns_s_ar, "mx2.d.test", ns_t_cname, 300, "\x03" "abc", 4);
+	db_aaaa(&b, ns_s_ar, "mx2.d.test", "2001:db8::12", 300);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "d.test", mx, 4), 2);
+	ck_assert_str_eq(mx[1].host, "mx2.d.test");
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "mx1.d.test", AF_INET6, &ans), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "mx1.d.test", AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "mx2.d.test", AF_INET6, &ans), 1);
+	ck_assert_uint_eq(ans.n_addrs, 2);
+}
+END_TEST
+
+/* What the lookup reads must be whole: a broken MX, or a broken CNAME on
+ * the way to the MX set, makes the reply unusable (MXF_MALFORMED). */
+START_TEST(test_broken_record_the_answer_uses_fails_the_reply)
+{
+	db_start(&b, "d.test", ns_t_mx);
+	db_mx(&b, "d.test", 10, "mx1.d.test", 300);
+	db_rr(&b, ns_s_an, "d.test", ns_t_mx, 300, "\x00\x14\x03" "mx2", 6);
 	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	db_start(&b, "d.test", ns_t_mx);
+	db_rr(&b, ns_s_an, "d.test", ns_t_cname, 300, "\x03" "abc", 4);
+	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+}
+END_TEST
+
+/* Answer records of a type nobody asked for are skipped unread, as
+ * nss_dns's getanswer_r skips them: an AAAA of 4 bytes in an A reply, an A
+ * of 5 bytes in an MX reply. */
+START_TEST(test_answer_records_of_other_types_are_not_judged)
+{
+	struct mxf_mx mx[2];
+
+	db_start(&b, "h.test", ns_t_a);
+	db_rr(&b, ns_s_an, "h.test", ns_t_aaaa, 60, "\x01\x02\x03\x04", 4);
+	db_a(&b, ns_s_an, "h.test", "192.0.2.9", 60);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
+	db_start(&b, "d.test", ns_t_mx);
+	db_rr(&b, ns_s_an, "d.test", ns_t_a, 60, "\x01\x02\x03\x04\x05", 5);
+	db_mx(&b, "d.test", 10, "mx1.d.test", 300);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "d.test", mx, 2), 1);
 }
 END_TEST
 
@@ -383,6 +443,9 @@ Suite *dnsmsg_suite(void)
 	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 20, 21);
 	tcase_add_loop_test(tc, test_cname_chain_length_is_bounded, 40, 41);
 	tcase_add_test(tc, test_sections_nothing_reads_are_not_judged);
+	tcase_add_test(tc, test_broken_glue_is_skipped_not_fatal);
+	tcase_add_test(tc, test_broken_record_the_answer_uses_fails_the_reply);
+	tcase_add_test(tc, test_answer_records_of_other_types_are_not_judged);
 	tcase_add_test(tc, test_readers_do_not_need_the_reply_after_open);
 	tcase_add_test(tc, test_index_holds_at_most_its_limit_of_records);
 	tcase_add_test(tc, test_record_whose_names_do_not_fit_is_left_out_whole);

@@ -1,4 +1,4 @@
-/* RFC 5321 §5.1 ordering and RFC 7505 null MX, without DNS. */
+/* RFC 5321 §5.1 ordering, without DNS (the null MX is mxpolicy's). */
 #include "mxset.h"
 #include "suites.h"
 
@@ -12,17 +12,6 @@ static void set(unsigned i, uint16_t pref, const char *host)
 	mx[i].ttl = 300;
 	mx[i].host = host;
 }
-
-START_TEST(test_null_mx_is_one_record_with_root_exchange)
-{
-	set(0, 0, "");
-	ck_assert(mxf_mx_is_null(mx, 1));
-	set(1, 10, "mx.test");
-	ck_assert(!mxf_mx_is_null(mx, 2));
-	set(0, 10, "mx.test");
-	ck_assert(!mxf_mx_is_null(mx, 1));
-}
-END_TEST
 
 START_TEST(test_root_exchange_among_others_is_skipped)
 {
@@ -100,7 +89,6 @@ Suite *mxset_suite(void)
 	Suite *s = suite_create("mxset");
 	TCase *tc = tcase_create("mxset");
 
-	tcase_add_test(tc, test_null_mx_is_one_record_with_root_exchange);
 	tcase_add_test(tc, test_root_exchange_among_others_is_skipped);
 	tcase_add_test(tc, test_best_preference_only_by_default);
 	tcase_add_test(tc, test_all_targets_sorted_lowest_preference_first);
