@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 # Postfix's daemons fail to start with the sanitizer runtime preloaded; the
 # plain build runs this test (as mta.sh).
-[ -z "$MXF_SANITIZED" ] || skip_all "MTAs do not run with the sanitizer runtime preloaded"
+[ -z "$MXF_SANITIZED" ] || omit_all "mx-oracle.sh in the sanitizer tree: Postfix's smtp does not start with its runtime preloaded"
 enter_sandbox "$@"
 require postfix smtp-sink sendmail postconf nsd
 start_nsd
