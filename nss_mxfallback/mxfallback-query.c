@@ -2,7 +2,10 @@
  * code but without NSS, and says why: each stage, what it asked and got,
  * how long it took, and the final answer with its TTL and stage.
  *
- *   mxfallback-query [-c CONFIG] [-4|-6] [-v] NAME...
+ *   mxfallback-query [-c CONFIG] [-p PROGRAM] [-4|-6] [-v] NAME...
+ *
+ * -p: resolve as the program PROGRAM would (mx_programs); default smtp,
+ * Postfix's client, the program the module is deployed for.
  *
  * Exit status: 0 every name found, 1 one was not found, 2 a temporary
  * failure (try again), 3 the config cannot be used.  Output is for people;
@@ -106,7 +109,7 @@ static int query(const struct mxf_config *cfg, const struct options *o, const ch
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mxfallback-query [-c CONFIG] [-4|-6] [-v] NAME...\n");
+	fprintf(stderr, "usage: mxfallback-query [-c CONFIG] [-p PROGRAM] [-4|-6] [-v] NAME...\n");
 	return 3;
 }
 
@@ -116,10 +119,15 @@ int main(int argc, char **argv)
 	struct mxf_config *cfg = malloc(sizeof(*cfg));
 	int opt, worst = 0;
 
-	while ((opt = getopt(argc, argv, "c:46vh")) != -1) {
+	/* mx_programs compares with this name, as in a program using NSS. */
+	program_invocation_short_name = (char *)"smtp";
+	while ((opt = getopt(argc, argv, "c:p:46vh")) != -1) {
 		switch (opt) {
 		case 'c':
 			o.config = optarg;
+			break;
+		case 'p':
+			program_invocation_short_name = optarg;
 			break;
 		case '4':
 			o.family = AF_INET;
