@@ -31,6 +31,8 @@ mount -t tmpfs tmpfs "$R/run"
 debs=("$MXF_DEB_DIR"/libnss-mxfallback_*.deb)
 [ ${#debs[@]} -eq 1 ] || { not_ok "exactly one libnss-mxfallback .deb in $MXF_DEB_DIR"; tap_done; exit 1; }
 cp "${debs[0]}" "$R/tmp/libnss-mxfallback.deb"
+qdebs=("$MXF_DEB_DIR"/mxfallback-query_*.deb)
+cp "${qdebs[0]}" "$R/tmp/mxfallback-query.deb"
 printf 'nameserver 127.0.0.1\nsearch example.test\n' >"$R/etc/resolv.conf"
 in_root() { env -u LD_LIBRARY_PATH -u NSS_MXFALLBACK_CONF chroot "$R" "$@"; }
 in_root dpkg --purge libnss-mxfallback >/dev/null 2>&1
@@ -108,8 +110,8 @@ expect "purge removes the config" no "$([ -e "$R/etc/nss_mxfallback.conf" ] && e
 # --- The installed root as a mail host -----------------------------------
 # Safe defaults: only the mail programs (and getent) get MX-first answers.
 cp "$V/debian-default" "$R/etc/nsswitch.conf"
-in_root dpkg -i /tmp/libnss-mxfallback.deb >"$SANDBOX/dpkg.log" 2>&1
-expect "mail host: dpkg -i succeeds" 0 $?
+in_root dpkg -i /tmp/libnss-mxfallback.deb /tmp/mxfallback-query.deb >"$SANDBOX/dpkg.log" 2>&1
+expect "mail host: dpkg -i succeeds (the module and mxfallback-query)" 0 $?
 cp "$R/usr/bin/getent" "$R/usr/local/bin/curl"
 safe_defaults() { # safe_defaults WHICH-CONFIG
 	expect "$1: getent hosts D gives D's MX host (zone: MX 10 mx1.mxdom)" \
@@ -126,6 +128,10 @@ safe_defaults() { # safe_defaults WHICH-CONFIG
 	done
 }
 safe_defaults "shipped config"
+expect_match "mxfallback-query -p curl: what curl gets, from the a stage" \
+	"answer: mxdom.example.test \\(stage a, TTL [0-9]+\\)" "$(in_root mxfallback-query -p curl mxdom.example.test)"
+expect_match "mxfallback-query: by default what Postfix's smtp gets, from the mx stage" \
+	"answer: mx1.mxdom.example.test \\(stage mx, TTL [0-9]+\\)" "$(in_root mxfallback-query mxdom.example.test)"
 cp "$R/etc/nss_mxfallback.conf" "$SANDBOX/shipped.conf"
 rm "$R/etc/nss_mxfallback.conf"
 safe_defaults "config deleted (built-in defaults)"
@@ -163,7 +169,7 @@ postfix_start() {
 }
 postfix_start
 expect "Postfix starts the way its systemd unit starts it" 0 $?
-trap 'in_root postfix stop >/dev/null 2>&1; umount -R "$R" 2>/dev/null || umount -l "$R"; sandbox_cleanup' EXIT
+trap 'in_root postfix stop >/dev/null 2>&1; umount -R "$R" 2>/dev/null || umount -l "$R" 2>/dev/null; sandbox_cleanup' EXIT
 send() { # send RECIPIENT SUBJECT
 	printf 'Subject: %s\n\nhello\n' "$2" | in_root sendmail -f sender@example.test "$1"
 }
@@ -213,6 +219,69 @@ expect "chroot_extra_files: chrooted smtp delivers to filesrv, found by WINS" 0 
 expect "chroot_extra_files: the WINS server was asked" yes \
 	"$([ -s "$SANDBOX/nbns.log" ] && echo yes || echo no)"
 in_root postfix stop >/dev/null 2>&1
+
+# mxfallback-query --check on this mail host: clean, then one mistake at a
+# time, each undone before the next.
+sed -i 's/^\([[:space:]]*enable-cache[[:space:]]*hosts[[:space:]]*\)yes/\1no/' "$R/etc/nscd.conf"
+check() { in_root mxfallback-query --check "$@"; }
+expect "--check: the mail host as deployed above is clean (exit 0)" "status 0" \
+	"$(check; echo "status $?")"
+mistake() { # mistake DESCRIPTION EXPECTED-LINE-REGEX: --check exits 1 with that line
+	local out
+	out=$(check)
+	expect "--check finds: $1 (exit 1)" 1 $?
+	expect_match "--check finds: $1" "$2" "$out"
+}
+cp "$R/etc/nsswitch.conf" "$SANDBOX/nsswitch.good"
+sed -i 's/^hosts:.*/hosts: files dns/' "$R/etc/nsswitch.conf"
+mistake "module missing from the hosts line" \
+	"^/etc/nsswitch.conf: mxfallback is not on the hosts: line: .*hosts: files mxfallback dns$"
+sed -i 's/^hosts:.*/hosts: files dns mxfallback/' "$R/etc/nsswitch.conf"
+mistake "module after dns" "^/etc/nsswitch.conf: mxfallback comes after dns on the hosts: line: .*put mxfallback before dns$"
+cp "$SANDBOX/nsswitch.good" "$R/etc/nsswitch.conf"
+sed -i 's/^\([[:space:]]*enable-cache[[:space:]]*hosts[[:space:]]*\)no/\1yes/' "$R/etc/nscd.conf"
+mistake "mx_programs with nscd's hosts cache" \
+	"^/etc/nscd.conf: enable-cache hosts yes together with mx_programs .*set enable-cache hosts no, or mx_programs \\*$"
+sed -i 's/^\([[:space:]]*enable-cache[[:space:]]*hosts[[:space:]]*\)yes/\1no/' "$R/etc/nscd.conf"
+in_root postconf -e smtp_host_lookup=dns
+mistake "smtp_host_lookup not native" "^/etc/postfix/main.cf: smtp_host_lookup = dns: .*set smtp_host_lookup = native$"
+in_root postconf -e smtp_host_lookup=native
+in_root postconf -X disable_dns_lookups
+mistake "disable_dns_lookups missing" "^/etc/postfix/main.cf: disable_dns_lookups = no: .*set disable_dns_lookups = yes$"
+in_root postconf -e disable_dns_lookups=yes
+mv "$R/var/spool/postfix/etc/nss_mxfallback.conf" "$SANDBOX/chroot.conf"
+mistake "smtp chrooted without the config inside" \
+	"^/etc/nss_mxfallback.conf: smtp runs chrooted \\(master.cf line [0-9]+\\) and /etc/nss_mxfallback.conf is not inside /var/spool/postfix: .*chroot_extra_files=\"/etc/nss_mxfallback.conf\" to /etc/default/postfix, then systemctl restart postfix$"
+mv "$SANDBOX/chroot.conf" "$R/var/spool/postfix/etc/nss_mxfallback.conf"
+cp "$R/etc/nss_mxfallback.conf" "$SANDBOX/conf.good"
+printf '# site names\n127.0.0.6 printsrv\n' >"$R/etc/lmhosts.site"
+chmod 600 "$R/etc/lmhosts.site"
+echo 'lmhosts /etc/lmhosts.site' >>"$R/etc/nss_mxfallback.conf"
+mistake "an LMHOSTS file only root can read" \
+	"^/etc/nss_mxfallback.conf: lmhosts /etc/lmhosts.site is not readable by other users \\(mode 0600\\): .*chmod 644 /etc/lmhosts.site$"
+rm "$R/etc/lmhosts.site"
+mistake "an LMHOSTS path that does not exist" \
+	"^/etc/nss_mxfallback.conf: lmhosts /etc/lmhosts.site cannot be read \\(No such file or directory\\): "
+cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
+echo 'mx_targets sometimes' >>"$R/etc/nss_mxfallback.conf"
+mistake "a config that does not parse, with file and line" \
+	"^/etc/nss_mxfallback.conf:$(wc -l <"$R/etc/nss_mxfallback.conf"): mx_targets must be best or all: every lookup returns UNAVAIL until the line is fixed$"
+cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
+mkdir -p "$R/etc/exim4"
+printf 'begin routers\ndnslookup:\n  driver = dnslookup\n  domains = ! +local_domains\n  transport = remote_smtp\n' \
+	>"$R/etc/exim4/exim4.conf"
+mistake "Exim routing with dnslookup" \
+	"^/etc/exim4/exim4.conf: Exim routes with a dnslookup router, .*route_list = \\* \\\$domain byname$"
+printf 'begin routers\nbyname:\n  driver = manualroute\n  route_list = * $domain byname\n  transport = remote_smtp\n' \
+	>"$R/etc/exim4/exim4.conf"
+expect "--check: Exim with a manualroute byname router is fine (exit 0)" "status 0" \
+	"$(check; echo "status $?")"
+mkdir -p "$SANDBOX/tree/etc"
+printf 'hosts: files dns\n' >"$SANDBOX/tree/etc/nsswitch.conf"
+expect "--check --root DIR: reads the files below DIR" \
+	"$SANDBOX/tree/etc/nsswitch.conf: mxfallback is not on the hosts: line: no program uses the module; put it before dns: hosts: files mxfallback dns status 1" \
+	"$("$R/usr/bin/mxfallback-query" --check --root "$SANDBOX/tree" 2>&1 | tr '\n' ' '; echo "status ${PIPESTATUS[0]}")"
+
 [ "$tap_failed" -eq 0 ] || tail -n 30 "$SANDBOX/postfix.log" "$R/var/log/postfix-test.log" | sed 's/^/# /'
 
 umount -R "$R" 2>/dev/null || umount -l "$R"
