@@ -246,9 +246,11 @@ static void check_nscd(struct check *c)
 	    !nscd_caches_hosts(c, conf))
 		return;
 	finding(c, "%s: enable-cache hosts yes together with mx_programs (%s): lookups run "
-		   "inside nscd, where mx_programs cannot tell programs apart and no client gets "
-		   "MX-first answers; set enable-cache hosts no, or mx_programs *",
-		conf, c->config);
+		   "inside nscd, where mx_programs cannot tell programs apart and %s; set "
+		   "enable-cache hosts no, or mx_programs *",
+		conf, c->config,
+		mxf_config_mx_allowed(&c->cfg, "nscd") ? "every client gets MX-first answers"
+						       : "no client gets MX-first answers");
 }
 
 /* Runs postconf -c DIR -h on three parameters; fills VALUES (one per line). */
