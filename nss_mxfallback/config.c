@@ -19,6 +19,15 @@ struct line {
 	char tok[MAX_TOKENS][MAX_TOKEN_LEN];
 };
 
+static void default_programs(struct mxf_config *cfg)
+{
+	static const char *const names[] = { MXF_DEFAULT_MX_PROGRAMS };
+
+	cfg->n_programs = 0;
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		strcpy(cfg->programs[cfg->n_programs++], names[i]);
+}
+
 void mxf_config_defaults(struct mxf_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -33,6 +42,7 @@ void mxf_config_defaults(struct mxf_config *cfg)
 	cfg->wins_retries = 3; /* Windows' NameSrvQueryCount */
 	cfg->wins_suffix = 0x00; /* the workstation name Windows asks for */
 	strcpy(cfg->lmhosts, "/etc/samba/lmhosts");
+	default_programs(cfg);
 }
 
 static int fail(struct mxf_config_error *err, const char *fmt, ...)
@@ -171,10 +181,20 @@ static int parse_stages(const struct line *line, struct mxf_config *cfg,
 	return 0;
 }
 
+/* mx_programs lines add up; "*" (alone) means every program.  The parser
+ * starts from an empty list and puts the defaults back when no line named
+ * a program (mxf_config_parse). */
 static int parse_programs(const struct line *line, struct mxf_config *cfg,
 			  struct mxf_config_error *err)
 {
 	for (unsigned i = 1; i < line->n; i++) {
+		bool all = strcmp(line->tok[i], "*") == 0;
+		if (all ? cfg->n_programs > 0 : cfg->mx_all_programs)
+			return fail(err, "mx_programs: * means every program, name no others");
+		if (all) {
+			cfg->mx_all_programs = true;
+			continue;
+		}
 		if (cfg->n_programs == MXF_MAX_PROGRAMS)
 			return fail(err, "more than %d programs", MXF_MAX_PROGRAMS);
 		if (strlen(line->tok[i]) >= MXF_PROGRAM_LEN)
@@ -286,6 +306,7 @@ int mxf_config_parse(const char *text, size_t len, struct mxf_config *cfg,
 	int rc = 0;
 
 	mxf_config_defaults(cfg);
+	cfg->n_programs = 0;
 	err->line = 0;
 	err->message[0] = '\0';
 	if (line == NULL)
@@ -304,12 +325,14 @@ int mxf_config_parse(const char *text, size_t len, struct mxf_config *cfg,
 		p = nl != NULL ? nl + 1 : end;
 	}
 	free(line);
+	if (rc == 0 && !cfg->mx_all_programs && cfg->n_programs == 0)
+		default_programs(cfg);
 	return rc;
 }
 
 bool mxf_config_mx_allowed(const struct mxf_config *cfg, const char *program)
 {
-	if (cfg->n_programs == 0)
+	if (cfg->mx_all_programs)
 		return true;
 	for (unsigned i = 0; i < cfg->n_programs; i++)
 		if (program != NULL && strcmp(cfg->programs[i], program) == 0)

@@ -40,6 +40,7 @@ struct mxf_config {
 	char lmhosts[PATH_MAX]; /* empty: the stage is off */
 	char programs[MXF_MAX_PROGRAMS][MXF_PROGRAM_LEN];
 	unsigned n_programs;
+	bool mx_all_programs; /* "mx_programs *" */
 	bool debug;
 };
 
@@ -56,7 +57,14 @@ void mxf_config_defaults(struct mxf_config *cfg);
 int mxf_config_parse(const char *text, size_t len, struct mxf_config *cfg,
 		     struct mxf_config_error *err);
 
-/* True when the mx stage may run in the program called PROGRAM. */
+/* The programs the mx stage runs in when the file names none: the mail
+ * programs that resolve a recipient domain through NSS (Postfix's and
+ * nullmailer's smtp, Exim), and getent, to see what they get.  Installing
+ * the module must not change what any other program resolves. */
+#define MXF_DEFAULT_MX_PROGRAMS "smtp", "exim4", "exim", "getent"
+
+/* True when the mx stage may run in the program called PROGRAM (its
+ * program_invocation_short_name; NULL matches only "mx_programs *"). */
 bool mxf_config_mx_allowed(const struct mxf_config *cfg, const char *program);
 
 #endif

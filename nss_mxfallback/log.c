@@ -29,6 +29,15 @@ void mxf_log_debug(bool enabled, const char *fmt, ...)
 	va_end(ap);
 }
 
+void mxf_log_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_WARNING, fmt, ap);
+	va_end(ap);
+}
+
 void mxf_log_error(const char *fmt, ...)
 {
 	va_list ap;

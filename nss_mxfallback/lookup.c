@@ -3,6 +3,7 @@
 #include "config_file.h"
 #include "lmhosts.h"
 #include "log.h"
+#include "nscd.h"
 #include "stage.h"
 
 #include <pthread.h>
@@ -151,6 +152,7 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 		res->config_broken = rc == MXF_CONFIG_BROKEN;
 		return;
 	}
+	mxf_nscd_warn_once(cfg);
 	mxf_lookup_with(cfg, name, family, NULL, res);
 	mxf_config_release(cfg);
 }

@@ -2,11 +2,17 @@
  * code but without NSS, and says why: each stage, what it asked and got,
  * how long it took, and the final answer with its TTL and stage.
  *
- *   mxfallback-query [-c CONFIG] [-4|-6] [-v] NAME...
+ *   mxfallback-query [-c CONFIG] [-p PROGRAM] [-4|-6] [-v] NAME...
+ *   mxfallback-query --check [--root DIR] [-c CONFIG]
+ *
+ * -p: resolve as the program PROGRAM would (mx_programs); default smtp,
+ * Postfix's client, the program the module is deployed for.
  *
  * Exit status: 0 every name found, 1 one was not found, 2 a temporary
  * failure (try again), 3 the config cannot be used.  Output is for people;
- * -v adds every DNS query. */
+ * -v adds every DNS query.  --check (deploy_check.c) reports deployment mistakes
+ * instead: exit status 0 none, 1 some. */
+#include "deploy_check.h"
 #include "config.h"
 #include "config_file.h"
 #include "lookup.h"
@@ -14,6 +20,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,7 +113,8 @@ static int query(const struct mxf_config *cfg, const struct options *o, const ch
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: mxfallback-query [-c CONFIG] [-4|-6] [-v] NAME...\n");
+	fprintf(stderr, "usage: mxfallback-query [-c CONFIG] [-p PROGRAM] [-4|-6] [-v] NAME...\n"
+			"       mxfallback-query --check [--root DIR] [-c CONFIG]\n");
 	return 3;
 }
 
@@ -114,12 +122,28 @@ int main(int argc, char **argv)
 {
 	struct options o = { mxf_config_path(), AF_UNSPEC, false };
 	struct mxf_config *cfg = malloc(sizeof(*cfg));
+	static const struct option longopts[] = { { "check", no_argument, NULL, 'C' },
+						  { "root", required_argument, NULL, 'R' },
+						  { NULL, 0, NULL, 0 } };
+	struct mxf_check_options check = { "/", NULL };
+	bool checking = false;
 	int opt, worst = 0;
 
-	while ((opt = getopt(argc, argv, "c:46vh")) != -1) {
+	/* mx_programs compares with this name, as in a program using NSS. */
+	program_invocation_short_name = (char *)"smtp";
+	while ((opt = getopt_long(argc, argv, "c:p:46vh", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'C':
+			checking = true;
+			break;
+		case 'R':
+			check.root = optarg;
+			break;
 		case 'c':
-			o.config = optarg;
+			o.config = check.config = optarg;
+			break;
+		case 'p':
+			program_invocation_short_name = optarg;
 			break;
 		case '4':
 			o.family = AF_INET;
@@ -133,6 +157,10 @@ int main(int argc, char **argv)
 		default:
 			return usage();
 		}
+	}
+	if (checking) {
+		free(cfg);
+		return optind == argc ? mxf_check(&check, stdout) > 0 : usage();
 	}
 	if (optind == argc || cfg == NULL)
 		return usage();

@@ -112,7 +112,7 @@ enter_sandbox() {
 		>"$SANDBOX/resolv.conf"
 	mount --bind "$SANDBOX/resolv.conf" /etc/resolv.conf
 	use_nsswitch "mxfallback"
-	: >"$SANDBOX/mxf.conf"
+	use_config
 	export NSS_MXFALLBACK_CONF="$SANDBOX/mxf.conf"
 	export LD_LIBRARY_PATH="$top_builddir/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 }
@@ -204,8 +204,14 @@ use_nsswitch() {
 }
 
 # use_config "LINE" ... — the module's config file, one argument per line.
+# The test clients (nsscall, threads, nscd) are not mail programs: unless a
+# line says otherwise, a last line "mx_programs *" lets the mx stage run in
+# all of them (last, so the lines given keep their numbers).
 use_config() {
-	printf '%s\n' "$@" >"$SANDBOX/mxf.conf.new"
+	{
+		[ $# -eq 0 ] || printf '%s\n' "$@"
+		printf '%s\n' "$@" | grep -q '^mx_programs' || echo 'mx_programs *'
+	} >"$SANDBOX/mxf.conf.new"
 	mv "$SANDBOX/mxf.conf.new" "$SANDBOX/mxf.conf"
 }
 

@@ -2,11 +2,14 @@
 # glibc's nscd with its hosts cache on, loading the module inside the
 # namespace: lookups through it are answered by the module once, repeats
 # come from the cache (counted at the DNS server), and the TTL the module
-# reports bounds how long nscd keeps an answer.
+# reports bounds how long nscd keeps an answer.  Then mx_programs: inside
+# nscd the module sees the name nscd, not the client's, so it warns once in
+# syslog; both ways out (MX-first for all, or no hosts cache) work.
 . "$(dirname "$0")/lib.sh"
 enter_sandbox "$@"
 require nscd getent
 start_nsd
+start_logsink
 # nscd's socket lives in /run/nscd: give this namespace a /run of its own.
 mount -t tmpfs -o mode=755 tmpfs /run
 mkdir -p /run/nscd
@@ -23,12 +26,17 @@ enable-cache group no
 enable-cache services no
 enable-cache netgroup no
 CONF
-nscd -d -f "$SANDBOX/nscd.conf" </dev/null >"$SANDBOX/nscd.log" 2>&1 &
-PIDS="$PIDS $!"
-for _ in $(seq 50); do
-	[ -S /run/nscd/socket ] && break
-	sleep 0.1
-done
+start_nscd() {
+	rm -f /run/nscd/socket
+	nscd -d -f "$SANDBOX/nscd.conf" </dev/null >>"$SANDBOX/nscd.log" 2>&1 &
+	NSCD_PID=$!
+	PIDS="$PIDS $!"
+	for _ in $(seq 50); do
+		[ -S /run/nscd/socket ] && break
+		sleep 0.1
+	done
+}
+start_nscd
 # Clients without LD_LIBRARY_PATH cannot load the module themselves: an
 # answer that comes back came from nscd.
 client() { env -u LD_LIBRARY_PATH "$@"; }
@@ -73,5 +81,36 @@ expect "a 2-second TTL: nscd asks again within 25 s, not after 3600 s" yes "$req
 before=$(dns_queries)
 client getent hosts mxdom.example.test >/dev/null
 expect "a 300-second TTL: still cached" "$before" "$(dns_queries)"
+
+# --- mx_programs and nscd --------------------------------------------------
+WARNING="nss_mxfallback: running inside nscd with mx_programs set"
+expect "mx_programs *: nscd logs no warning" 0 "$(grep -c "$WARNING" "$SANDBOX/syslog")"
+printf '# the shipped default: mx_programs smtp exim4 exim getent\n' >"$SANDBOX/mxf.conf"
+expect "default mx_programs: through nscd even getent gets the domain's A (zone: maildom A)" \
+	"127.0.0.3       maildom.example.test" "$(client getent hosts maildom.example.test)"
+client getent hosts noglue.example.test >/dev/null
+wait_for_syslog "$WARNING"
+expect "default mx_programs: nscd warns once, at LOG_WARNING (<12>: user.warning)" 1 \
+	"$(grep -c "^<12>.*$WARNING: every client of its hosts cache gets no MX-first answer" \
+		"$SANDBOX/syslog")"
+# Way out 1: MX-first for every program.
+use_config "mx_programs *"
+expect "mx_programs *: through nscd getent gets the MX host (zone: MX 10 mx1.backupdom)" \
+	"127.0.0.4       mx1.backupdom.example.test backupdom.example.test" \
+	"$(client getent hosts backupdom.example.test)"
+expect "mx_programs *: no second warning" 1 "$(grep -c "$WARNING" "$SANDBOX/syslog")"
+# Way out 2: nscd without a hosts cache; each program resolves for itself.
+kill "$NSCD_PID"
+wait "$NSCD_PID" 2>/dev/null
+sed -i 's/^enable-cache hosts yes/enable-cache hosts no/' "$SANDBOX/nscd.conf"
+start_nscd
+: >"$SANDBOX/syslog"
+printf '# the shipped default: mx_programs smtp exim4 exim getent\n' >"$SANDBOX/mxf.conf"
+expect "no hosts cache: getent gets the MX host (other.test: mail AAAA 2001:db8:1::200)" \
+	"2001:db8:1::200 mail.other.test noglue.example.test" "$(getent hosts noglue.example.test)"
+cp "$(command -v getent)" "$SANDBOX/curl"
+expect "no hosts cache: a program named curl gets the domain's A (zone: noglue A 192.0.2.30)" \
+	"192.0.2.30      noglue.example.test" "$("$SANDBOX/curl" hosts noglue.example.test)"
+expect "no hosts cache: nscd warns of nothing" 0 "$(grep -c "$WARNING" "$SANDBOX/syslog")"
 
 tap_done

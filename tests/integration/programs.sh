@@ -43,7 +43,7 @@ install_module_overlay
 etc=$(build_dir_var sysconfdir)
 mkdir -p "$etc"
 mount -t tmpfs -o mode=755 tmpfs "$etc"
-printf '# the system config: defaults\n' >"$etc/nss_mxfallback.conf"
+printf '# the system config: MX-first for every program\nmx_programs *\n' >"$etc/nss_mxfallback.conf"
 printf 'stages a\n' >"$SANDBOX/evil.conf"
 chmod 755 "$SANDBOX"
 chmod 644 "$SANDBOX/evil.conf"

@@ -27,7 +27,8 @@ START_TEST(test_empty_file_gives_defaults)
 	ck_assert_uint_eq(cfg.wins_retries, 3);
 	ck_assert_uint_eq(cfg.wins_suffix, 0);
 	ck_assert_str_eq(cfg.lmhosts, "/etc/samba/lmhosts");
-	ck_assert_uint_eq(cfg.n_programs, 0);
+	ck_assert_uint_eq(cfg.n_programs, 4);
+	ck_assert(!cfg.mx_all_programs);
 	ck_assert(!cfg.debug);
 }
 END_TEST
@@ -93,12 +94,44 @@ END_TEST
 
 START_TEST(test_mx_programs_decide_where_mx_runs)
 {
-	ck_assert_int_eq(parse(""), 0);
-	ck_assert(mxf_config_mx_allowed(&cfg, "getent"));
 	ck_assert_int_eq(parse("mx_programs postfix smtp\n"), 0);
 	ck_assert(mxf_config_mx_allowed(&cfg, "smtp"));
 	ck_assert(!mxf_config_mx_allowed(&cfg, "getent"));
 	ck_assert(!mxf_config_mx_allowed(&cfg, NULL));
+	ck_assert_int_eq(parse("mx_programs postfix\nmx_programs smtp\n"), 0);
+	ck_assert_uint_eq(cfg.n_programs, 2);
+	ck_assert(!mxf_config_mx_allowed(&cfg, "exim4"));
+}
+END_TEST
+
+/* Installing the package must not change what unrelated programs resolve:
+ * without an mx_programs line only the mail programs and getent get MX. */
+START_TEST(test_mx_programs_default_is_the_mail_programs)
+{
+	static const char *const mail[] = { "smtp", "exim4", "exim", "getent" };
+	static const char *const others[] = { "curl", "ssh", "apt", "nscd", "lmtp",
+					      "sendmail", "dma", "smtpd", "msmtp", "ssmtp" };
+
+	for (int with_file = 0; with_file < 2; with_file++) {
+		if (with_file)
+			ck_assert_int_eq(parse("debug no\n"), 0);
+		else
+			mxf_config_defaults(&cfg);
+		for (unsigned i = 0; i < sizeof(mail) / sizeof(mail[0]); i++)
+			ck_assert_msg(mxf_config_mx_allowed(&cfg, mail[i]), "%s", mail[i]);
+		for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+			ck_assert_msg(!mxf_config_mx_allowed(&cfg, others[i]), "%s", others[i]);
+		ck_assert(!mxf_config_mx_allowed(&cfg, NULL));
+	}
+}
+END_TEST
+
+START_TEST(test_mx_programs_star_is_every_program)
+{
+	ck_assert_int_eq(parse("mx_programs *\n"), 0);
+	ck_assert(cfg.mx_all_programs);
+	ck_assert(mxf_config_mx_allowed(&cfg, "curl"));
+	ck_assert(mxf_config_mx_allowed(&cfg, NULL));
 }
 END_TEST
 
@@ -136,6 +169,8 @@ static const struct {
 	{ "wins_node_status 1\n", 1 },
 	{ "lmhosts relative/path\n", 1 },
 	{ "mx_programs a b c d e f g h i\n", 1 },
+	{ "mx_programs * smtp\n", 1 },
+	{ "mx_programs smtp\n\nmx_programs *\n", 3 },
 	{ "debug yes\nstages\n", 2 },
 };
 
@@ -189,6 +224,8 @@ Suite *config_suite(void)
 	tcase_add_test(tc, test_every_key_is_read);
 	tcase_add_test(tc, test_lmhosts_none_turns_the_file_off);
 	tcase_add_test(tc, test_mx_programs_decide_where_mx_runs);
+	tcase_add_test(tc, test_mx_programs_default_is_the_mail_programs);
+	tcase_add_test(tc, test_mx_programs_star_is_every_program);
 	tcase_add_loop_test(tc, test_bad_line_is_reported_with_its_number, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_binary_data_is_an_error);
