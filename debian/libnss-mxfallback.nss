@@ -1,1 +1,1 @@
-hosts before=dns mxfallback
+hosts before=dns mxfallback [!UNAVAIL=return]

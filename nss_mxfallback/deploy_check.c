@@ -144,11 +144,13 @@ static void check_config(struct check *c)
 }
 
 /* Positions of mxfallback and dns among the hosts: line's sources; 0 when
- * absent.  [ACTION] items are skipped. */
-static void hosts_sources(const char *text, int *mxf, int *dns, bool *has_line)
+ * absent.  [ACTION] items are skipped, but *FINAL says whether the one
+ * right after mxfallback is [!UNAVAIL=return]. */
+static void hosts_sources(const char *text, int *mxf, int *dns, bool *has_line, bool *final)
 {
 	*mxf = *dns = 0;
 	*has_line = false;
+	*final = false;
 	for (const char *p = text; p != NULL; p = next_line(p)) {
 		const char *w;
 		size_t len = word(&p, &w);
@@ -156,10 +158,14 @@ static void hosts_sources(const char *text, int *mxf, int *dns, bool *has_line)
 			continue;
 		*has_line = true;
 		*mxf = *dns = 0; /* glibc uses the last hosts: line */
+		*final = false;
 		bool in_action = false;
 		for (int pos = 1; (len = word(&p, &w)) > 0; pos++) {
 			if (w[0] == '[')
 				in_action = true;
+			if (*mxf == pos - 1 && *mxf != 0 && len == 17 &&
+			    strncasecmp(w, "[!UNAVAIL=return]", len) == 0)
+				*final = true;
 			if (!in_action && word_is(w, len, "mxfallback") && *mxf == 0)
 				*mxf = pos;
 			if (!in_action && word_is(w, len, "dns") && *dns == 0)
@@ -175,22 +181,27 @@ static void check_nsswitch(struct check *c)
 	char path[PATH_MAX];
 	char *text = slurp(under(c, "/etc/nsswitch.conf", path));
 	int mxf, dns;
-	bool has_line;
+	bool has_line, final;
 
 	if (text == NULL) {
 		finding(c, "%s: cannot be read (%s): programs resolve with glibc's built-in "
 			   "default, without mxfallback; write a hosts: line", path, strerror(errno));
 		return;
 	}
-	hosts_sources(text, &mxf, &dns, &has_line);
+	hosts_sources(text, &mxf, &dns, &has_line, &final);
 	free(text);
 	if (mxf == 0)
 		finding(c, "%s: mxfallback is not on the %s line: no program uses the module; "
-			   "put it before dns: hosts: files mxfallback dns",
+			   "put it before dns: hosts: files mxfallback [!UNAVAIL=return] dns",
 			path, has_line ? "hosts:" : "(missing) hosts:");
 	else if (dns != 0 && dns < mxf && c->config_ok && stage_on(&c->cfg, MXF_STAGE_MX))
 		finding(c, "%s: mxfallback comes after dns on the hosts: line: dns answers first "
 			   "and mail programs never see the MX host; put mxfallback before dns",
+			path);
+	else if (dns > mxf && !final && c->config_ok && stage_on(&c->cfg, MXF_STAGE_MX))
+		finding(c, "%s: mxfallback is not followed by [!UNAVAIL=return]: after a null MX "
+			   "or a failed exchanger dns answers with the domain's own address; write "
+			   "hosts: files mxfallback [!UNAVAIL=return] dns",
 			path);
 }
 

@@ -145,6 +145,7 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 		return;
 	/* No memset: the answer is large and run_stages initialises it. */
 	res->config_broken = false;
+	res->mx_final = false;
 	res->outcome = MXF_NO_RESOURCES;
 	mxf_answer_init(&res->answer);
 	rc = mxf_config_acquire(&cfg);
@@ -166,6 +167,7 @@ void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 	res->config_broken = false;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
+	res->mx_final = q.mx_final;
 	if (q.dns_opened)
 		mxf_dns_close(&q.dns);
 }
@@ -184,6 +186,7 @@ void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
 	int rc = mxf_config_acquire(&cfg);
 
 	res->config_broken = rc == MXF_CONFIG_BROKEN;
+	res->mx_final = false;
 	mxf_answer_init(&res->answer);
 	res->outcome = MXF_NO_RESOURCES;
 	if (rc != 0)

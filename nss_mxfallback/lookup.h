@@ -13,6 +13,7 @@
 
 struct mxf_result {
 	bool config_broken; /* the config file is unusable: NSS_STATUS_UNAVAIL */
+	bool mx_final; /* the mx stage decided: never UNAVAIL (see nss.c) */
 	enum mxf_outcome outcome;
 	int stage; /* the enum mxf_stage that found the answer, or -1 */
 	struct mxf_answer answer; /* meaningful when outcome is MXF_FOUND */

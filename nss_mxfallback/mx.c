@@ -137,9 +137,11 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 	case MXF_MXV_NULL_MX:
 	case MXF_MXV_NOT_FOUND:
 		q->stop = true; /* no mail, and no fallback to the domain's address */
+		q->mx_final = true;
 		return MXF_NO_DATA;
 	case MXF_MXV_FAILED:
 		q->dns_done = true; /* never the domain's own address */
+		q->mx_final = true;
 		return d.outcome;
 	case MXF_MXV_FALLBACK_A:
 	case MXF_MXV_RESOLVE:
@@ -185,8 +187,10 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
 	/* RFC 5321 §5.1: no A fallback for these.  Nor for a reply unusable as
 	 * a whole: it may hold MX records we cannot read (issue 12). */
-	if (o == MXF_NO_NAME || o == MXF_MALFORMED || mxf_outcome_is_temporary(o))
+	if (o == MXF_NO_NAME || o == MXF_MALFORMED || mxf_outcome_is_temporary(o)) {
 		q->dns_done = true;
+		q->mx_final = true;
+	}
 	if (o == MXF_FOUND)
 		o = read_mx_reply(q, w, ans);
 	free(w);

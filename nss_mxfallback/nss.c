@@ -38,7 +38,7 @@ EXPORT enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct 
 						       int *h_errnop);
 
 /* The statuses nss_dns gives for the same DNS outcome (resolv/nss_dns). */
-static enum nss_status not_found(const struct mxf_result *res, int *errnop, int *h_errnop)
+static enum nss_status dns_status(const struct mxf_result *res, int *errnop, int *h_errnop)
 {
 	if (res->config_broken) {
 		*h_errnop = NO_RECOVERY;
@@ -76,6 +76,18 @@ static enum nss_status not_found(const struct mxf_result *res, int *errnop, int 
 	*h_errnop = NETDB_INTERNAL;
 	*errnop = ENOMEM;
 	return NSS_STATUS_UNAVAIL;
+}
+
+/* Once the mx stage has decided (null MX, exchangers that failed, an MX
+ * query that failed), the status is never UNAVAIL: nsswitch.conf's default
+ * action, and the [!UNAVAIL=return] the package writes, hand UNAVAIL to the
+ * next source, and `dns` there would answer with the domain's own address.
+ * h_errno and errno still say what nss_dns would (TRY_AGAIN: defer). */
+static enum nss_status not_found(const struct mxf_result *res, int *errnop, int *h_errnop)
+{
+	enum nss_status status = dns_status(res, errnop, h_errnop);
+
+	return status == NSS_STATUS_UNAVAIL && res->mx_final ? NSS_STATUS_NOTFOUND : status;
 }
 
 /* glibc grows its buffer and calls again only for exactly this triple. */

@@ -16,6 +16,7 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 	q->dns_opened = false;
 	q->dns_done = false;
 	q->stop = false;
+	q->mx_final = false;
 	q->found_at[0] = '\0';
 }
 

@@ -19,6 +19,10 @@ struct mxf_query {
 	bool dns_opened;
 	bool dns_done; /* DNS said all it will: later DNS stages are skipped */
 	bool stop; /* the answer is final (null MX): no later stage runs */
+	/* The mx stage decided for this name (an MX set, or a failure that
+	 * hides one): no other source may answer with the domain's own
+	 * address instead (RFC 5321 §5.1). */
+	bool mx_final;
 	/* Where the mx stage found the name (MX or no data): the a stage asks
 	 * that name, instead of searching the list again. */
 	char found_at[NS_MAXDNAME];

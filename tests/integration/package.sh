@@ -70,10 +70,10 @@ printf 'passwd: files\ngroup: files\n' >"$V/no-hosts-line"
 printf 'passwd: files\nhosts: files mxfallback dns\n' >"$V/already"
 
 declare -A edited=(
-	[debian-default]="hosts:          files mxfallback dns"
-	[mdns]="hosts:          files mdns4_minimal [NOTFOUND=return] mxfallback dns myhostname"
-	[systemd-resolve]="hosts:          mymachines resolve [!UNAVAIL=return] files myhostname mxfallback dns"
-	[comments]="hosts:	files mxfallback dns # trailing comment"
+	[debian-default]="hosts:          files mxfallback [!UNAVAIL=return] dns"
+	[mdns]="hosts:          files mdns4_minimal [NOTFOUND=return] mxfallback [!UNAVAIL=return] dns myhostname"
+	[systemd-resolve]="hosts:          mymachines resolve [!UNAVAIL=return] files myhostname mxfallback [!UNAVAIL=return] dns"
+	[comments]="hosts:	files mxfallback [!UNAVAIL=return] dns # trailing comment"
 	[no-hosts-line]=""
 	[already]="hosts: files mxfallback dns"
 )
@@ -128,6 +128,15 @@ safe_defaults() { # safe_defaults WHICH-CONFIG
 	done
 }
 safe_defaults "shipped config"
+# After the mx stage's verdict no later source may answer: dns, next on the
+# line, would give the domain's own address (zone: nullmx A 192.0.2.40,
+# mxfail A 192.0.2.99).  The package writes [!UNAVAIL=return] for that.
+for name in nullmx.example.test mxfail.example.test; do
+	expect_match "mail host: dns alone gives $name's own address" "^192\\.0\\.2\\.(40|99) " \
+		"$(in_root getent -s hosts:dns hosts "$name")"
+	expect "mail host: getent (the MTA's view) finds nothing for $name: null MX / exchanger SERVFAIL" \
+		"status 2" "$(in_root getent hosts "$name"; echo "status $?")"
+done
 expect_match "mxfallback-query -p curl: what curl gets, from the a stage" \
 	"answer: mxdom.example.test \\(stage a, TTL [0-9]+\\)" "$(in_root mxfallback-query -p curl mxdom.example.test)"
 expect_match "mxfallback-query: by default what Postfix's smtp gets, from the mx stage" \
@@ -235,9 +244,12 @@ mistake() { # mistake DESCRIPTION EXPECTED-LINE-REGEX: --check exits 1 with that
 cp "$R/etc/nsswitch.conf" "$SANDBOX/nsswitch.good"
 sed -i 's/^hosts:.*/hosts: files dns/' "$R/etc/nsswitch.conf"
 mistake "module missing from the hosts line" \
-	"^/etc/nsswitch.conf: mxfallback is not on the hosts: line: .*hosts: files mxfallback dns$"
+	"^/etc/nsswitch.conf: mxfallback is not on the hosts: line: .*hosts: files mxfallback \\[!UNAVAIL=return\\] dns$"
 sed -i 's/^hosts:.*/hosts: files dns mxfallback/' "$R/etc/nsswitch.conf"
 mistake "module after dns" "^/etc/nsswitch.conf: mxfallback comes after dns on the hosts: line: .*put mxfallback before dns$"
+sed -i 's/^hosts:.*/hosts: files mxfallback dns/' "$R/etc/nsswitch.conf"
+mistake "module before dns without [!UNAVAIL=return]" \
+	"^/etc/nsswitch.conf: mxfallback is not followed by \\[!UNAVAIL=return\\]: .*hosts: files mxfallback \\[!UNAVAIL=return\\] dns$"
 cp "$SANDBOX/nsswitch.good" "$R/etc/nsswitch.conf"
 sed -i 's/^\([[:space:]]*enable-cache[[:space:]]*hosts[[:space:]]*\)no/\1yes/' "$R/etc/nscd.conf"
 mistake "mx_programs with nscd's hosts cache" \
@@ -279,7 +291,7 @@ expect "--check: Exim with a manualroute byname router is fine (exit 0)" "status
 mkdir -p "$SANDBOX/tree/etc"
 printf 'hosts: files dns\n' >"$SANDBOX/tree/etc/nsswitch.conf"
 expect "--check --root DIR: reads the files below DIR" \
-	"$SANDBOX/tree/etc/nsswitch.conf: mxfallback is not on the hosts: line: no program uses the module; put it before dns: hosts: files mxfallback dns status 1" \
+	"$SANDBOX/tree/etc/nsswitch.conf: mxfallback is not on the hosts: line: no program uses the module; put it before dns: hosts: files mxfallback [!UNAVAIL=return] dns status 1" \
 	"$("$R/usr/bin/mxfallback-query" --check --root "$SANDBOX/tree" 2>&1 | tr '\n' ' '; echo "status ${PIPESTATUS[0]}")"
 
 [ "$tap_failed" -eq 0 ] || tail -n 30 "$SANDBOX/postfix.log" "$R/var/log/postfix-test.log" | sed 's/^/# /'
