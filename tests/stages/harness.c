@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <resolv.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,36 @@ void call1(const char *name, struct outcome *o)
 	o->status = module.gethostbyname_r(name, &h, buf, BIG_BUFFER, &o->err, &o->herr);
 	if (o->status == NSS_STATUS_SUCCESS)
 		read_hostent(&h, AF_INET, o);
+	free(buf);
+}
+
+void nss_dns_call3(struct fake_dns *server_dns, const char *name, int af, struct outcome *o)
+{
+	static fn3_t *dns_gethostbyname3_r;
+	struct sockaddr_in server = { .sin_family = AF_INET,
+				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	char *buf = malloc(BIG_BUFFER), *canon = NULL;
+	struct hostent h;
+
+	if (dns_gethostbyname3_r == NULL) {
+		void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+		ck_assert_ptr_nonnull(libc);
+		dns_gethostbyname3_r = (fn3_t *)entry(libc, "_nss_dns_gethostbyname3_r");
+	}
+	ck_assert_ptr_nonnull(buf);
+	/* An application may point _res at its own servers; nss_dns uses them. */
+	ck_assert_int_eq(res_init(), 0);
+	server.sin_port = htons((uint16_t)fake_dns_port(server_dns));
+	_res.nsaddr_list[0] = server;
+	_res.nscount = 1;
+	reset(o);
+	unsigned before = fake_dns_count(server_dns, NULL, ns_t_any);
+	o->status = dns_gethostbyname3_r(name, af, &h, buf, BIG_BUFFER, &o->err, &o->herr,
+					 &o->ttl, &canon);
+	/* It asked the fake server, not the host's resolv.conf's. */
+	ck_assert_uint_gt(fake_dns_count(server_dns, NULL, ns_t_any), before);
+	if (o->status == NSS_STATUS_SUCCESS)
+		read_hostent(&h, af, o);
 	free(buf);
 }
 

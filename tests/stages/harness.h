@@ -54,6 +54,11 @@ void call3(const char *name, int af, size_t buflen, struct outcome *o);
 void call2(const char *name, int af, struct outcome *o);
 void call1(const char *name, struct outcome *o);
 
+/* The same call of glibc's own _nss_dns_gethostbyname3_r (libc.so.6 since
+ * 2.34), with the resolver's server set to the fake DNS server DNS: what
+ * nss_dns says for the same reply. */
+void nss_dns_call3(struct fake_dns *dns, const char *name, int af, struct outcome *o);
+
 /* ADDRS with its comma-separated items sorted: for answers whose order
  * is random on purpose. */
 const char *sorted_list(const char *list);

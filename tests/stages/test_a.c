@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 static struct fake_dns *dns;
@@ -34,6 +35,8 @@ static void zone(struct fake_query *q)
 	} else if (fake_asks(q, "nodata.example.test", ns_t_a) ||
 		   fake_asks(q, "nodata.example.test", ns_t_aaaa)) {
 		return; /* NOERROR, no records */
+	} else if (strncasecmp(q->qname, "allbroken.example.test", 22) == 0) {
+		q->rcode = ns_r_servfail; /* and in every search-list domain */
 	} else if (fake_asks(q, "broken.example.test", q->qtype)) {
 		q->rcode = ns_r_servfail;
 	} else if (fake_asks(q, "refused.example.test", q->qtype)) {
@@ -92,6 +95,11 @@ START_TEST(test_cname_chain_gives_canonical_name_and_aliases)
 	struct outcome o;
 
 	serve(zone);
+	/* nss_dns, for the same reply, first: the literals are its answer. */
+	nss_dns_call3(dns, "www.example.test", AF_INET, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.name, "host.example.test");
+	ck_assert_str_eq(o.aliases, "www.example.test,www2.example.test");
 	call3("www.example.test", AF_INET, BIG_BUFFER, &o);
 	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
 	ck_assert_str_eq(o.name, "host.example.test");
@@ -108,6 +116,10 @@ static void expect_status(const char *name, int af, enum nss_status status, int 
 {
 	struct outcome o;
 
+	nss_dns_call3(dns, name, af, &o);
+	ck_assert_msg(o.status == status && o.err == err && o.herr == herr,
+		      "nss_dns %s: status %d errno %d h_errno %d, expected %d %d %d", name, o.status, o.err,
+		      o.herr, status, err, herr);
 	call3(name, af, BIG_BUFFER, &o);
 	ck_assert_msg(o.status == status && o.err == err && o.herr == herr,
 		      "%s: status %d errno %d h_errno %d, expected %d %d %d", name, o.status, o.err,
@@ -137,13 +149,15 @@ START_TEST(test_nxdomain_is_host_not_found)
 }
 END_TEST
 
-/* NOTFOUND when the name went through the search list, UNAVAIL for an
- * absolute name (REFERENCE.md, checked against nss_dns). */
+/* NOTFOUND when a later search-list candidate said NXDOMAIN, UNAVAIL when
+ * the last server reply was a SERVFAIL (an absolute name, or every
+ * candidate failed): REFERENCE.md, and nss_dns says so here too. */
 START_TEST(test_servfail_is_try_again)
 {
 	serve(zone);
 	expect_status("broken.example.test", AF_INET, NSS_STATUS_NOTFOUND, EAGAIN, TRY_AGAIN);
 	expect_status("broken.example.test.", AF_INET, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
+	expect_status("allbroken.example.test", AF_INET, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
 }
 END_TEST
 
