@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <netdb.h>
 #include <strings.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 static struct fake_dns *dns;
 
@@ -170,6 +172,34 @@ START_TEST(test_refused_is_unavail_try_again)
 }
 END_TEST
 
+/* A loopback port nothing listens on: the kernel's port unreachable. */
+static unsigned closed_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+/* README's table: no DNS server answered is UNAVAIL, TRY_AGAIN, EAGAIN
+ * (nss_dns's status for ECONNREFUSED), at once, not after a timeout. */
+START_TEST(test_no_server_listening_is_unavail_try_again)
+{
+	long long start = now_ms();
+	struct outcome o;
+
+	harness_config("dns_server 127.0.0.1:%u\nstages a\n", closed_port());
+	call3("host.example.test", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
+	ck_assert_int_lt(now_ms() - start, 3000);
+}
+END_TEST
+
 Suite *a_suite(void)
 {
 	Suite *s = suite_create("a stage");
@@ -186,6 +216,7 @@ Suite *a_suite(void)
 	tcase_add_test(tc, test_nxdomain_is_host_not_found);
 	tcase_add_test(tc, test_servfail_is_try_again);
 	tcase_add_test(tc, test_refused_is_unavail_try_again);
+	tcase_add_test(tc, test_no_server_listening_is_unavail_try_again);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -76,6 +76,28 @@ START_TEST(test_silent_server_then_the_next_one_answers)
 }
 END_TEST
 
+/* Windows' WinsDownTimeout: a server that stayed silent is skipped by this
+ * process for 15 s, so the next lookup does not wait for it again. */
+START_TEST(test_silent_server_is_skipped_by_the_next_lookup)
+{
+	struct fake_nbns *first = start_nbns(&silent), *second = start_nbns(&knows);
+	long long start;
+	struct outcome o;
+
+	harness_config("stages wins\nwins_server 127.0.0.1:%u 127.0.0.1:%u\n"
+		       "wins_timeout 300\nwins_retries 1\n",
+		       fake_nbns_port(first), fake_nbns_port(second));
+	call3("printsrv", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	start = now_ms();
+	call3("filesrv", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_int_lt(now_ms() - start, 250);
+	ck_assert_uint_eq(fake_nbns_count(first, NULL, 0), 1);
+	ck_assert_uint_eq(fake_nbns_count(second, "FILESRV", 0x00), 1);
+}
+END_TEST
+
 /* A reply under another transaction ID is not the answer (RFC 1002 §4.2.1.1). */
 START_TEST(test_reply_with_wrong_transaction_id_is_ignored)
 {
@@ -90,10 +112,10 @@ END_TEST
 
 /* NetBIOS names are 1..15 characters; a dotted name is a DNS name. */
 static const char *const not_netbios[] = {
-	"sixteencharsname",
+	"sixteencharsname", /* 16 */
 	"averyveryverylongname",
-	"printsrv.example.test",
-	"printsrv.example",
+	"printsrv.test", /* dotted, 13 */
+	"a.b",
 };
 
 START_TEST(test_long_or_dotted_name_is_not_sent)
@@ -117,6 +139,7 @@ Suite *wins_suite(void)
 	tcase_add_test(tc, test_positive_answer_gives_its_addresses);
 	tcase_add_test(tc, test_negative_answer_is_host_not_found_at_once);
 	tcase_add_test(tc, test_silent_server_then_the_next_one_answers);
+	tcase_add_test(tc, test_silent_server_is_skipped_by_the_next_lookup);
 	tcase_add_test(tc, test_reply_with_wrong_transaction_id_is_ignored);
 	tcase_add_loop_test(tc, test_long_or_dotted_name_is_not_sent, 0,
 			    (int)(sizeof(not_netbios) / sizeof(not_netbios[0])));
