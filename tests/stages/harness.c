@@ -22,12 +22,15 @@ typedef enum nss_status fn3_t(const char *, int, struct hostent *, char *, size_
 			      int32_t *, char **);
 typedef enum nss_status fn2_t(const char *, int, struct hostent *, char *, size_t, int *, int *);
 typedef enum nss_status fn1_t(const char *, struct hostent *, char *, size_t, int *, int *);
+typedef enum nss_status fn_addr_t(const void *, socklen_t, int, struct hostent *, char *, size_t,
+				  int *, int *);
 
 static struct {
 	fn4_t *gethostbyname4_r;
 	fn3_t *gethostbyname3_r;
 	fn2_t *gethostbyname2_r;
 	fn1_t *gethostbyname_r;
+	fn_addr_t *gethostbyaddr_r;
 } module;
 
 static char conf_path[64];
@@ -62,6 +65,7 @@ void harness_init(void)
 	module.gethostbyname3_r = (fn3_t *)entry(handle, "_nss_mxfallback_gethostbyname3_r");
 	module.gethostbyname2_r = (fn2_t *)entry(handle, "_nss_mxfallback_gethostbyname2_r");
 	module.gethostbyname_r = (fn1_t *)entry(handle, "_nss_mxfallback_gethostbyname_r");
+	module.gethostbyaddr_r = (fn_addr_t *)entry(handle, "_nss_mxfallback_gethostbyaddr_r");
 	setenv("LOCALDOMAIN", HARNESS_LOCALDOMAIN, 1);
 	setenv("RES_OPTIONS", HARNESS_RES_OPTIONS, 1);
 	unsetenv("HOSTALIASES");
@@ -228,27 +232,83 @@ void call1(const char *name, struct outcome *o)
 	free(buf);
 }
 
-void nss_dns_call3(struct fake_dns *server_dns, const char *name, int af, struct outcome *o)
+void call_addr(const void *addr, unsigned len, int af, struct outcome *o)
 {
-	static fn3_t *dns_gethostbyname3_r;
-	struct sockaddr_in server = { .sin_family = AF_INET,
-				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	char *buf = malloc(BIG_BUFFER), *canon = NULL;
+	char *buf = malloc(BIG_BUFFER);
 	struct hostent h;
 
-	if (dns_gethostbyname3_r == NULL) {
-		void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
-		ck_assert_ptr_nonnull(libc);
-		dns_gethostbyname3_r = (fn3_t *)entry(libc, "_nss_dns_gethostbyname3_r");
-	}
 	ck_assert_ptr_nonnull(buf);
-	/* An application may point _res at its own servers; nss_dns uses them. */
+	reset(o);
+	o->status = module.gethostbyaddr_r(addr, len, af, &h, buf, BIG_BUFFER, &o->err, &o->herr);
+	if (o->status == NSS_STATUS_SUCCESS)
+		read_hostent(&h, h.h_addrtype, o);
+	free(buf);
+}
+
+void call4_preallocated(const char *name, struct outcome *o)
+{
+	char *buf = malloc(BIG_BUFFER);
+	struct gaih_addrtuple mine = { .name = NULL }, *at = &mine;
+
+	ck_assert_ptr_nonnull(buf);
+	reset(o);
+	o->status = module.gethostbyname4_r(name, &at, buf, BIG_BUFFER, &o->err, &o->herr,
+					    &o->ttl);
+	if (o->status == NSS_STATUS_SUCCESS) {
+		ck_assert_ptr_eq(at, &mine);
+		read_tuples(at, o);
+	}
+	free(buf);
+}
+
+/* Points this thread's resolver at the fake server; glibc's own modules
+ * use an application's changes to _res. */
+static void use_fake_server(struct fake_dns *server_dns)
+{
+	struct sockaddr_in server = { .sin_family = AF_INET,
+				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
 	ck_assert_int_eq(res_init(), 0);
 	server.sin_port = htons((uint16_t)fake_dns_port(server_dns));
 	_res.nsaddr_list[0] = server;
 	_res.nscount = 1;
+}
+
+static void *libc_entry(const char *symbol)
+{
+	void *libc = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+
+	ck_assert_ptr_nonnull(libc);
+	return entry(libc, symbol);
+}
+
+void nss_dns_call_addr(struct fake_dns *server_dns, const void *addr, unsigned len, int af,
+		       struct outcome *o)
+{
+	fn_addr_t *dns_gethostbyaddr_r = (fn_addr_t *)libc_entry("_nss_dns_gethostbyaddr_r");
+	char *buf = malloc(BIG_BUFFER);
+	struct hostent h;
+
+	ck_assert_ptr_nonnull(buf);
+	use_fake_server(server_dns);
 	reset(o);
-	unsigned before = fake_dns_count(server_dns, NULL, ns_t_any);
+	o->status = dns_gethostbyaddr_r(addr, len, af, &h, buf, BIG_BUFFER, &o->err, &o->herr);
+	if (o->status == NSS_STATUS_SUCCESS)
+		read_hostent(&h, h.h_addrtype, o);
+	free(buf);
+}
+
+void nss_dns_call3(struct fake_dns *server_dns, const char *name, int af, struct outcome *o)
+{
+	fn3_t *dns_gethostbyname3_r = (fn3_t *)libc_entry("_nss_dns_gethostbyname3_r");
+	char *buf = malloc(BIG_BUFFER), *canon = NULL;
+	struct hostent h;
+	unsigned before;
+
+	ck_assert_ptr_nonnull(buf);
+	use_fake_server(server_dns);
+	reset(o);
+	before = fake_dns_count(server_dns, NULL, ns_t_any);
 	o->status = dns_gethostbyname3_r(name, af, &h, buf, BIG_BUFFER, &o->err, &o->herr,
 					 &o->ttl, &canon);
 	/* It asked the fake server, not the host's resolv.conf's. */

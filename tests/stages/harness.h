@@ -54,10 +54,21 @@ void call3(const char *name, int af, size_t buflen, struct outcome *o);
 void call2(const char *name, int af, struct outcome *o);
 void call1(const char *name, struct outcome *o);
 
+/* _nss_mxfallback_gethostbyaddr_r for ADDR (LEN bytes) of family AF. */
+void call_addr(const void *addr, unsigned len, int af, struct outcome *o);
+
+/* gethostbyname4_r with *pat already pointing at the caller's tuple, as
+ * older nscd calls it; fails the case unless that tuple comes back first. */
+void call4_preallocated(const char *name, struct outcome *o);
+
 /* The same call of glibc's own _nss_dns_gethostbyname3_r (libc.so.6 since
  * 2.34), with the resolver's server set to the fake DNS server DNS: what
  * nss_dns says for the same reply. */
 void nss_dns_call3(struct fake_dns *dns, const char *name, int af, struct outcome *o);
+
+/* glibc's _nss_dns_gethostbyaddr_r, asking the fake server DNS. */
+void nss_dns_call_addr(struct fake_dns *dns, const void *addr, unsigned len, int af,
+		       struct outcome *o);
 
 /* ADDRS with its comma-separated items sorted: for answers whose order
  * is random on purpose. */

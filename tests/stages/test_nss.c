@@ -88,6 +88,41 @@ START_TEST(test_unknown_family_is_unavail_eafnosupport)
 }
 END_TEST
 
+/* README: a preallocated first tuple (older nscd) is filled in place. */
+START_TEST(test_preallocated_tuple_is_filled_in_place)
+{
+	struct outcome o;
+
+	serve();
+	call4_preallocated("host.example.test", &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.name, "host.example.test");
+	ck_assert_str_eq(sorted_list(o.addrs), "192.0.2.80,2001:db8::80");
+}
+END_TEST
+
+/* Reverse lookups of what neither the LMHOSTS file nor NetBIOS can know:
+ * nss_dns's statuses for a family it refuses (UNAVAIL, EAFNOSUPPORT,
+ * NETDB_INTERNAL), and not found for an IPv6 address (nss_dns, asking
+ * the fake server, gets NXDOMAIN for the PTR: NOTFOUND, HOST_NOT_FOUND). */
+START_TEST(test_reverse_lookup_statuses_are_nss_dns_statuses)
+{
+	static const unsigned char v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x80 };
+	static const unsigned char v4[4] = { 192, 0, 2, 80 };
+	struct outcome o;
+
+	serve();
+	nss_dns_call_addr(dns, v4, 4, AF_UNIX, &o);
+	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAFNOSUPPORT, NETDB_INTERNAL);
+	call_addr(v4, 4, AF_UNIX, &o);
+	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAFNOSUPPORT, NETDB_INTERNAL);
+	nss_dns_call_addr(dns, v6, 16, AF_INET6, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+	call_addr(v6, 16, AF_INET6, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+}
+END_TEST
+
 /* README: a config that cannot be parsed makes every lookup UNAVAIL with
  * NO_RECOVERY (the next source on the hosts line answers), and sends
  * nothing. */
@@ -116,6 +151,8 @@ Suite *nss_suite(void)
 	tcase_add_test(tc, test_small_buffer_is_erange_for_gethostbyname4);
 	tcase_add_test(tc, test_gethostbyname_r_gives_ipv4_only);
 	tcase_add_test(tc, test_unknown_family_is_unavail_eafnosupport);
+	tcase_add_test(tc, test_preallocated_tuple_is_filled_in_place);
+	tcase_add_test(tc, test_reverse_lookup_statuses_are_nss_dns_statuses);
 	tcase_add_test(tc, test_broken_config_is_unavail_no_recovery);
 	suite_add_tcase(s, tc);
 	return s;
