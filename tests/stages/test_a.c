@@ -145,9 +145,16 @@ END_TEST
 
 START_TEST(test_nxdomain_is_host_not_found)
 {
+	struct outcome o;
+
 	serve(zone);
 	expect_status("nosuch.example.test", AF_INET, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
 	expect_status("nosuch.example.test.", AF_INET6, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+	/* AF_UNSPEC: no such name for A is none for AAAA: not asked. */
+	unsigned aaaa = fake_dns_count(dns, NULL, ns_t_aaaa);
+	call4("nosuch.example.test.", BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_aaaa), aaaa);
 }
 END_TEST
 

@@ -45,6 +45,7 @@ static void mx_with_glue(struct fake_query *q)
 	if (fake_asks(q, DOMAIN, ns_t_mx)) {
 		db_mx(&q->reply, DOMAIN, 10, "mail.example.test", 300);
 		db_a(&q->reply, ns_s_ar, "mail.example.test", "192.0.2.25", 300);
+		db_aaaa(&q->reply, ns_s_ar, "mail.example.test", "2001:db8::25", 300);
 	} else if (!domain_address(q)) {
 		nxdomain(q);
 	}
@@ -63,6 +64,12 @@ START_TEST(test_mx_with_glue_is_one_query)
 	ck_assert_int_eq(o.ttl, 300);
 	ck_assert_uint_eq(fake_dns_count(dns, DOMAIN, ns_t_mx), 1);
 	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_any), 1);
+	/* Both families from the additional section: still one query. */
+	call4(DOMAIN, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.name, "mail.example.test");
+	ck_assert_str_eq(sorted_list(o.addrs), "192.0.2.25,2001:db8::25");
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_any), 2);
 }
 END_TEST
 
