@@ -369,6 +369,42 @@ START_TEST(test_timeout_for_the_mx_is_try_again)
 }
 END_TEST
 
+/* "shop" has MX records in the search domain, "plain.sub" only an address. */
+static void search_domain(struct fake_query *q)
+{
+	if (fake_asks(q, "shop." HARNESS_LOCALDOMAIN, ns_t_mx)) {
+		db_mx(&q->reply, "shop." HARNESS_LOCALDOMAIN, 10, "mx.shop.test", 300);
+		db_a(&q->reply, ns_s_ar, "mx.shop.test", "192.0.2.31", 300);
+	} else if (fake_asks(q, "plain.sub." HARNESS_LOCALDOMAIN, ns_t_mx)) {
+		return; /* NODATA: the name exists there */
+	} else if (fake_asks(q, "plain.sub." HARNESS_LOCALDOMAIN, ns_t_a)) {
+		db_a(&q->reply, ns_s_an, "plain.sub." HARNESS_LOCALDOMAIN, "192.0.2.32", 300);
+	} else {
+		nxdomain(q);
+	}
+}
+
+/* README: relative names follow the search list as with nss_dns.  The a
+ * stage then asks for the address only where the MX query found the name
+ * (no data there), not through the list again: one A query. */
+START_TEST(test_search_list_is_followed_and_a_asks_where_mx_found)
+{
+	struct outcome o;
+
+	serve(search_domain, "");
+	call3("shop", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.name, "mx.shop.test");
+	ck_assert_str_eq(o.aliases, "shop." HARNESS_LOCALDOMAIN);
+	ck_assert_str_eq(o.addrs, "192.0.2.31");
+	call3("plain.sub", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.name, "plain.sub." HARNESS_LOCALDOMAIN);
+	ck_assert_str_eq(o.addrs, "192.0.2.32");
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 1);
+}
+END_TEST
+
 /* mx_programs names other programs: here only the a stage runs. */
 START_TEST(test_mx_programs_without_this_program_skips_the_mx_stage)
 {
@@ -418,6 +454,7 @@ Suite *mx_suite(void)
 	tcase_add_test(tc, test_servfail_for_the_mx_is_try_again);
 	tcase_add_test(tc, test_servfail_for_the_exchanger_is_try_again);
 	tcase_add_test(tc, test_timeout_for_the_mx_is_try_again);
+	tcase_add_test(tc, test_search_list_is_followed_and_a_asks_where_mx_found);
 	tcase_add_test(tc, test_mx_programs_without_this_program_skips_the_mx_stage);
 	tcase_add_test(tc, test_mx_programs_with_this_program_runs_the_mx_stage);
 	suite_add_tcase(s, tc);
