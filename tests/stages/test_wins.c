@@ -129,6 +129,34 @@ START_TEST(test_long_or_dotted_name_is_not_sent)
 }
 END_TEST
 
+/* The longest NetBIOS name, 15 characters, is asked. */
+START_TEST(test_fifteen_character_name_is_sent)
+{
+	struct fake_nbns *nbns = serve(&knows);
+	struct outcome o;
+
+	call3("fifteencharname", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_uint_eq(fake_nbns_count(nbns, "FIFTEENCHARNAME", 0x00), 1);
+}
+END_TEST
+
+/* NetBIOS names map to IPv4 addresses only: an IPv6 lookup asks nothing,
+ * AF_UNSPEC gets the IPv4 answer. */
+START_TEST(test_ipv6_lookup_is_not_sent)
+{
+	struct fake_nbns *nbns = serve(&knows);
+	struct outcome o;
+
+	call3("printsrv", AF_INET6, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+	ck_assert_uint_eq(fake_nbns_count(nbns, NULL, 0), 0);
+	call4("printsrv", BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.addrs, "192.0.2.160");
+}
+END_TEST
+
 Suite *wins_suite(void)
 {
 	Suite *s = suite_create("wins stage");
@@ -141,6 +169,8 @@ Suite *wins_suite(void)
 	tcase_add_test(tc, test_silent_server_then_the_next_one_answers);
 	tcase_add_test(tc, test_silent_server_is_skipped_by_the_next_lookup);
 	tcase_add_test(tc, test_reply_with_wrong_transaction_id_is_ignored);
+	tcase_add_test(tc, test_fifteen_character_name_is_sent);
+	tcase_add_test(tc, test_ipv6_lookup_is_not_sent);
 	tcase_add_loop_test(tc, test_long_or_dotted_name_is_not_sent, 0,
 			    (int)(sizeof(not_netbios) / sizeof(not_netbios[0])));
 	suite_add_tcase(s, tc);
