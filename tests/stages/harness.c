@@ -1,6 +1,7 @@
 #include "harness.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +34,8 @@ static struct {
 	fn_addr_t *gethostbyaddr_r;
 } module;
 
-static char conf_path[64];
+static char conf_dir[64]; /* this run's; the cases' config files live in it */
+static char conf_path[80];
 static struct fake_dns *dns;
 static struct fake_nbns *nbns[2];
 
@@ -51,7 +53,7 @@ static void *entry(void *handle, const char *symbol)
 
 void harness_init(void)
 {
-	const char *top = getenv("top_builddir");
+	const char *top = getenv("top_builddir"), *tmp = getenv("TMPDIR");
 	char path[4096];
 	void *handle;
 
@@ -66,18 +68,42 @@ void harness_init(void)
 	module.gethostbyname2_r = (fn2_t *)entry(handle, "_nss_mxfallback_gethostbyname2_r");
 	module.gethostbyname_r = (fn1_t *)entry(handle, "_nss_mxfallback_gethostbyname_r");
 	module.gethostbyaddr_r = (fn_addr_t *)entry(handle, "_nss_mxfallback_gethostbyaddr_r");
+	snprintf(conf_dir, sizeof(conf_dir), "%s/mxf-stages-XXXXXX",
+		 tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	if (mkdtemp(conf_dir) == NULL) {
+		printf("Bail out! mkdtemp %s: %s\n", conf_dir, strerror(errno));
+		exit(EXIT_FAILURE);
+	}
 	setenv("LOCALDOMAIN", HARNESS_LOCALDOMAIN, 1);
 	setenv("RES_OPTIONS", HARNESS_RES_OPTIONS, 1);
 	unsetenv("HOSTALIASES");
 }
 
+/* A failed case's process ends at the failed assertion, without its
+ * teardown: the run's directory is emptied here, in the parent, at the end. */
+void harness_cleanup(void)
+{
+	DIR *dir = opendir(conf_dir);
+	struct dirent *e;
+	char path[sizeof(conf_dir) + 256 + 2];
+
+	if (dir == NULL)
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", conf_dir, e->d_name);
+		unlink(path);
+	}
+	closedir(dir);
+	rmdir(conf_dir);
+}
+
 void harness_setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
 	int fd;
 
-	snprintf(conf_path, sizeof(conf_path), "%s/mxf-stage-XXXXXX",
-		 tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
+	snprintf(conf_path, sizeof(conf_path), "%s/conf-XXXXXX", conf_dir);
 	fd = mkstemp(conf_path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
@@ -112,7 +138,7 @@ struct fake_nbns *start_nbns(const struct fake_nb_script *script)
 
 void harness_config(const char *fmt, ...)
 {
-	char tmp[80];
+	char tmp[sizeof(conf_path) + 8];
 	va_list ap;
 	int fd;
 	FILE *f;

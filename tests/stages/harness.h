@@ -33,8 +33,10 @@ struct outcome {
 	char addrs[1024]; /* addresses in order, joined by ',' */
 };
 
-/* Loads the module and sets the environment; call once in main(). */
+/* Loads the module, makes this run's directory for config files and sets
+ * the environment; call once in main(), and harness_cleanup at its end. */
 void harness_init(void);
+void harness_cleanup(void);
 
 /* A checked fixture: the case's config file, removed at its end. */
 void harness_setup(void);
