@@ -46,7 +46,8 @@ void harness_teardown(void);
 struct fake_dns *start_dns(fake_dns_answer *answer);
 struct fake_nbns *start_nbns(const struct fake_nb_script *script);
 
-/* Writes the config file: "lmhosts none", then TEXT (lines). */
+/* Writes the config file: "lmhosts none", then TEXT (lines), then
+ * "mx_programs *" unless TEXT names mx_programs itself. */
 void harness_config(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* One call of _nss_mxfallback_gethostbyname{4,3,2,}_r with a buffer of

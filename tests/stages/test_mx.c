@@ -278,10 +278,11 @@ static void mx_servfail(struct fake_query *q)
 }
 
 /* A temporary failure must not turn into the domain's own address (the
- * mail would go to the wrong host).  Statuses as nss_dns gives them for
- * the same replies to an A query (test_a.c checks that live): NOTFOUND
- * when the search list's next candidate said NXDOMAIN, UNAVAIL for an
- * absolute name; TRY_AGAIN and EAGAIN either way. */
+ * mail would go to the wrong host).  h_errno and errno as nss_dns gives
+ * them for the same replies to an A query (test_a.c checks that live):
+ * TRY_AGAIN and EAGAIN.  The status is NOTFOUND even where nss_dns says
+ * UNAVAIL (an absolute name): the mx stage's verdict is final, and UNAVAIL
+ * would hand the name to the next source on the hosts: line (README). */
 START_TEST(test_servfail_for_the_mx_is_try_again)
 {
 	struct outcome o;
@@ -290,7 +291,7 @@ START_TEST(test_servfail_for_the_mx_is_try_again)
 	call3(DOMAIN, AF_INET, BIG_BUFFER, &o);
 	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, EAGAIN, TRY_AGAIN);
 	call3(DOMAIN ".", AF_INET, BIG_BUFFER, &o);
-	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, EAGAIN, TRY_AGAIN);
 	call4(DOMAIN, BIG_BUFFER, &o);
 	ck_assert_int_eq(o.herr, TRY_AGAIN);
 	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 0);
@@ -298,7 +299,6 @@ START_TEST(test_servfail_for_the_mx_is_try_again)
 }
 END_TEST
 
-#if 0
 static void mx_servfail_everywhere(struct fake_query *q)
 {
 	if (q->qtype == ns_t_mx)
@@ -307,22 +307,20 @@ static void mx_servfail_everywhere(struct fake_query *q)
 		nxdomain(q);
 }
 
-/* FAILS today: the module says NOTFOUND.  When every candidate of the
- * search list gets SERVFAIL, nss_dns says UNAVAIL, TRY_AGAIN, EAGAIN for
- * an A query (test_a.c's allbroken.example.test, checked live), and the
- * a stage, which uses res_nsearch, agrees; the mx stage's own search
- * (dns.c mxf_dns_search_into) ends in MXF_SERVER_FAILED, which nss.c maps
- * to NOTFOUND. */
-START_TEST(test_servfail_on_every_candidate_is_unavail)
+/* When every candidate of the search list gets SERVFAIL, nss_dns says
+ * UNAVAIL, TRY_AGAIN, EAGAIN for an A query (test_a.c's
+ * allbroken.example.test, checked live); for the MX query that verdict is
+ * final: NOTFOUND with the same h_errno and errno, and no address query. */
+START_TEST(test_servfail_on_every_candidate_is_final_try_again)
 {
 	struct outcome o;
 
 	serve(mx_servfail_everywhere, "");
 	call3(DOMAIN, AF_INET, BIG_BUFFER, &o);
-	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, EAGAIN, TRY_AGAIN);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 0);
 }
 END_TEST
-#endif
 
 static void exchanger_servfail(struct fake_query *q)
 {
@@ -334,14 +332,15 @@ static void exchanger_servfail(struct fake_query *q)
 		nxdomain(q);
 }
 
-/* The exchanger's name is asked as absolute: nss_dns's UNAVAIL for that. */
+/* The exchanger's name is asked as absolute: nss_dns's h_errno and errno
+ * for that (it says UNAVAIL; the mx stage's verdict is final: NOTFOUND). */
 START_TEST(test_servfail_for_the_exchanger_is_try_again)
 {
 	struct outcome o;
 
 	serve(exchanger_servfail, "");
 	call3(DOMAIN, AF_INET, BIG_BUFFER, &o);
-	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, EAGAIN, TRY_AGAIN);
 	ck_assert_uint_eq(fake_dns_count(dns, "mail.example.test", ns_t_a), 1);
 	ck_assert_uint_eq(fake_dns_count(dns, DOMAIN, ns_t_a), 0);
 }
@@ -355,7 +354,8 @@ static void mx_silent(struct fake_query *q)
 		nxdomain(q);
 }
 
-/* No answer in RES_OPTIONS' timeout:1 attempts:1: nss_dns's UNAVAIL. */
+/* No answer in RES_OPTIONS' timeout:1 attempts:1: nss_dns's TRY_AGAIN and
+ * EAGAIN; NOTFOUND, as the mx stage's verdict is final. */
 START_TEST(test_timeout_for_the_mx_is_try_again)
 {
 	struct outcome o;
@@ -363,7 +363,7 @@ START_TEST(test_timeout_for_the_mx_is_try_again)
 
 	serve(mx_silent, "");
 	call3(DOMAIN, AF_INET, BIG_BUFFER, &o);
-	ck_assert_outcome(&o, NSS_STATUS_UNAVAIL, EAGAIN, TRY_AGAIN);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, EAGAIN, TRY_AGAIN);
 	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 0);
 	ck_assert_int_lt(now_ms() - start, 3000);
 }
@@ -452,6 +452,7 @@ Suite *mx_suite(void)
 	tcase_add_test(tc, test_no_mx_lets_the_a_stage_answer);
 	tcase_add_test(tc, test_nxdomain_for_the_mx_sends_no_address_query);
 	tcase_add_test(tc, test_servfail_for_the_mx_is_try_again);
+	tcase_add_test(tc, test_servfail_on_every_candidate_is_final_try_again);
 	tcase_add_test(tc, test_servfail_for_the_exchanger_is_try_again);
 	tcase_add_test(tc, test_timeout_for_the_mx_is_try_again);
 	tcase_add_test(tc, test_search_list_is_followed_and_a_asks_where_mx_found);
