@@ -15,6 +15,7 @@ int main(void)
 
 	harness_init();
 	sr = srunner_create(mx_suite());
+	srunner_add_suite(sr, mxchoice_suite());
 	srunner_add_suite(sr, a_suite());
 	srunner_add_suite(sr, wins_suite());
 	srunner_add_suite(sr, nss_suite());

@@ -4,6 +4,7 @@
 #include <check.h>
 
 Suite *mx_suite(void);
+Suite *mxchoice_suite(void);
 Suite *a_suite(void);
 Suite *wins_suite(void);
 Suite *nss_suite(void);
