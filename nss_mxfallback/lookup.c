@@ -103,7 +103,7 @@ static enum mxf_outcome run_stage(enum mxf_stage s, struct mxf_query *q, struct 
 	case MXF_STAGE_LMHOSTS:
 		return mxf_stage_lmhosts(q, ans);
 	case MXF_STAGE_BCAST:
-		return MXF_NO_NAME;
+		return mxf_stage_bcast(q, ans);
 	}
 	return MXF_NO_NAME;
 }
