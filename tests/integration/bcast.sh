@@ -167,6 +167,10 @@ stop_responders
 "$RESP" 198.18.1.5 good 192.0.2.66 "$SANDBOX/resp-outside.log" "$BC" 0 </dev/null >/dev/null 2>&1 &
 RPIDS="$RPIDS $!"
 PIDS="$PIDS $!"
+for _ in $(seq 50); do
+	[ -e "$SANDBOX/resp-outside.log" ] && break
+	sleep 0.05
+done
 responder 142 good 192.0.2.78 200
 for conf in "$BC/24" auto; do
 	use_config "stages bcast" "bcast_address $conf" "bcast_timeout 500"
@@ -190,10 +194,23 @@ for i in 1 2 3 4 5; do
 		"^(192\.0\.2\.81,192\.0\.2\.82|192\.0\.2\.91,192\.0\.2\.92)$" "$(call 4 box | addrs_of)"
 done
 stop_responders
-responder 145 conflict 192.0.2.77
-use_config "stages bcast" "bcast_address $BC/24" "debug yes"
+# Both replies of the conflicting host must be waiting when the client
+# reads: it is stopped from the moment the query arrives (the responder
+# answers 400 ms later) until 800 ms after.
+responder 145 conflict 192.0.2.77 400
+use_config "stages bcast" "bcast_address $BC/24" "bcast_timeout 1500" "bcast_retries 1" "debug yes"
+"$NSSCALL" "$MODULE" 2 box inet >"$SANDBOX/conflict.out" &
+client=$!
+for _ in $(seq 300); do
+	grep -q "^query $BOX " "$SANDBOX/resp-145.log" && break
+	sleep 0.01
+done
+kill -STOP "$client"
+sleep 0.8
+kill -CONT "$client"
+wait "$client"
 expect "the first answer wins" "status=SUCCESS errno=0 herrno=0 name=box aliases= addrs=192.0.2.77" \
-	"$(call 2 box inet)"
+	"$(cat "$SANDBOX/conflict.out")"
 wait_for_syslog "bcast: box: a later reply from $WINS_NET.145:137 \(192.0.2.66, ...\) disagrees: ignored"
 expect "debug: the later disagreeing reply is logged" 0 $?
 expect "debug: once" 1 "$(grep -c 'disagrees' "$SANDBOX/syslog")"
@@ -241,8 +258,11 @@ expect_match "4_r: h_name as written, nmbd's address" \
 	"^status=SUCCESS errno=0 herrno=0 ttl=[0-9]+ name=Kb addrs=$(nmb_b KB)$" "$(call 4 Kb)"
 
 # --- auto --------------------------------------------------------------------
-theirs=$(ip -4 -o addr show up | awk '$2 != "lo" { for (i = 1; i < NF; i++) if ($i == "brd") print $(i + 1) ":137" }' |
-	sort -u | paste -sd' ')
+up_broadcasts() { # the broadcast addresses of the up, non-loopback interfaces
+	ip -4 -o addr show up | awk '$2 != "lo" { for (i = 1; i < NF; i++) if ($i == "brd") print $(i + 1) ":137" }' |
+		sort -u | paste -sd' '
+}
+theirs=$(up_broadcasts)
 expect "the namespace has one veth with IPv4: one broadcast address" "$BC:137" "$theirs"
 use_config "stages bcast" "bcast_address auto" "bcast_timeout 300"
 ours=$("$top_builddir/mxfallback-query" -4 kwb | sed -n 's/^ *broadcast to //p' | paste -sd' ')
@@ -296,8 +316,11 @@ stop_responders
 # Last: nmbd does not like its interface going away.
 use_config "stages bcast" "bcast_address auto" "bcast_timeout 300"
 ip link set mxf0 down
+expect "auto: with the veth down, ip(8) lists no broadcast address" "" "$(up_broadcasts)"
+expect "auto: with the veth down, nothing is sent" "$(up_broadcasts)" \
+	"$("$top_builddir/mxfallback-query" -4 kwb | sed -n 's/^ *broadcast to //p')"
 t0=$(ms)
-expect "auto: with the veth down, no interface is asked" "status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" \
+expect "auto: with the veth down, not found" "status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" \
 	"$(call 2 kwb inet)"
 expect_match "auto: with the veth down, not found at once" "^[0-9]{1,2}$" "$(($(ms) - t0))"
 
