@@ -13,6 +13,16 @@ static bool listed(const struct mxf_bcast_target *targets, unsigned n, const str
 	return false;
 }
 
+/* The IPv4 address in SA (AF_INET); copied, as getifaddrs' sockaddrs are
+ * not promised to be aligned for struct sockaddr_in. */
+static struct in_addr in_addr_of(const struct sockaddr *sa)
+{
+	struct sockaddr_in sin;
+
+	memcpy(&sin, sa, sizeof(sin));
+	return sin.sin_addr;
+}
+
 void mxf_bcast_add_interfaces(const struct ifaddrs *list, struct mxf_bcast_target *targets,
 			      unsigned *n)
 {
@@ -23,7 +33,7 @@ void mxf_bcast_add_interfaces(const struct ifaddrs *list, struct mxf_bcast_targe
 		    i->ifa_broadaddr == NULL || i->ifa_broadaddr->sa_family != AF_INET ||
 		    i->ifa_netmask == NULL)
 			continue;
-		struct in_addr bcast = ((const struct sockaddr_in *)i->ifa_broadaddr)->sin_addr;
+		struct in_addr bcast = in_addr_of(i->ifa_broadaddr);
 		if (bcast.s_addr == 0 || listed(targets, *n, &bcast))
 			continue;
 		struct mxf_bcast_target *t = &targets[(*n)++];
@@ -31,7 +41,7 @@ void mxf_bcast_add_interfaces(const struct ifaddrs *list, struct mxf_bcast_targe
 		t->addr.sin_family = AF_INET;
 		t->addr.sin_port = htons(MXF_NB_PORT);
 		t->addr.sin_addr = bcast;
-		t->netmask = ((const struct sockaddr_in *)i->ifa_netmask)->sin_addr;
+		t->netmask = in_addr_of(i->ifa_netmask);
 	}
 }
 
