@@ -155,6 +155,15 @@ for mode in wrongid wrongport othername; do
 	use_config "stages bcast" "bcast_address $BC/24" "bcast_timeout 500"
 	expect "responder '$mode': its bad reply is ignored, the right one taken" \
 		"status=SUCCESS errno=0 herrno=0 name=box aliases= addrs=192.0.2.77" "$(call 2 box inet)"
+	if [ "$mode" = wrongport ]; then
+		# The responder sends its bad reply from port 137 + 1000.
+		out=$("$top_builddir/mxfallback-query" -4 box)
+		expect_match "mxfallback-query: the reply ignored, and why" \
+			"reply from $WINS_NET\.141:1137 ignored: not from port 137" "$out"
+		expect_match "mxfallback-query: the host that answered" \
+			"$WINS_NET\.141:137 answered: 1 address\(es\)" "$out"
+		expect_match "mxfallback-query: the answer and its stage" "answer: box \(stage bcast" "$out"
+	fi
 	stop_responders
 done
 responder 141 negative 192.0.2.66
