@@ -7,23 +7,6 @@
 # tests/client/nbns_responder answers on purpose with a wrong ID, from a wrong
 # port or subnet, for another name, negatively, or twice.
 . "$(dirname "$0")/lib.sh"
-enter_sandbox "$@"
-require getent nmbd nmblookup setpriv strace nsenter
-start_logsink
-add_test_net 138 140 141 142 143 144 145 146 147
-BC="$WINS_NET.255"
-# The far end of the pair: its own network namespace, holding 198.18.0.137.
-"${UNSANITIZED[@]}" unshare --net sleep 900 </dev/null >/dev/null 2>&1 &
-FAR=$!
-PIDS="$PIDS $FAR"
-until [ "$(readlink "/proc/$FAR/ns/net")" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
-ip link set mxf1 netns "$FAR"
-far() { nsenter --net="/proc/$FAR/ns/net" "$@"; }
-far ip link set lo up
-far ip link set mxf1 up
-far ip addr add "$WINS_NET.137/24" brd + dev mxf1
-# An address outside the subnet, on lo: `auto` never takes loopback.
-ip addr add 198.18.1.5/32 dev lo
 RESP="$top_builddir/tests/client/nbns_responder"
 RPIDS=""
 
@@ -46,6 +29,71 @@ nbenc() {
 }
 BOX=$(nbenc box 00)
 
+stop_responders() {
+	for pid in $RPIDS; do kill "$pid" 2>/dev/null; done
+	for pid in $RPIDS; do wait "$pid" 2>/dev/null; done
+	RPIDS=""
+}
+
+# The rules that decide an answer need no privilege: responders on an
+# unprivileged port of loopback addresses, the module called by a user.
+# 127.0.0.2 hears the query sent to 127.0.0.3 and answers at once, from
+# outside both /32s asked; 127.0.0.1 answers 200 ms later.
+# rules_without_root DIR PORT [COMMAND...]: COMMAND runs each program as a user.
+rules_without_root() {
+	local dir=$1 port=$2
+	shift 2
+	printf '%s\n' "stages bcast" "bcast_address 127.0.0.1/32:$port 127.0.0.3/32:$port" \
+		"bcast_timeout 400" >"$dir/mxf.conf"
+	chmod 644 "$dir/mxf.conf"
+	"$@" "$RESP" "127.0.0.1:$port" good 192.0.2.77 "$dir/good.log" - 200 </dev/null >/dev/null 2>&1 &
+	RPIDS="$RPIDS $!"
+	"$@" "$RESP" "127.0.0.2:$port" good 192.0.2.66 "$dir/outside.log" 127.0.0.3 0 \
+		</dev/null >/dev/null 2>&1 &
+	RPIDS="$RPIDS $!"
+	PIDS="${PIDS:-} $RPIDS"
+	for _ in $(seq 50); do
+		[ -e "$dir/good.log" ] && [ -e "$dir/outside.log" ] && break
+		sleep 0.05
+	done
+	expect_match "without root: the client and the responders run as a user" "^[1-9][0-9]*$" \
+		"$("$@" id -u)"
+	expect "without root: the answer from 127.0.0.1:$port, not the outsider's" \
+		"status=SUCCESS errno=0 herrno=0 name=box aliases= addrs=192.0.2.77" \
+		"$(NSS_MXFALLBACK_CONF="$dir/mxf.conf" "$@" "$NSSCALL" "$MODULE" 2 box inet)"
+	expect_match "without root: the outsider was asked and answered" "^[1-9]$" \
+		"$(grep -c "^query $BOX " "$dir/outside.log" 2>&1)"
+	stop_responders
+}
+
+# Without root there is no namespace: only the rules above run, on the
+# host's loopback, on an unprivileged port picked at random.
+if [ "$(id -u)" -ne 0 ]; then
+	dir=$(mktemp -d /tmp/mxf-bcast.XXXXXX)
+	rules_without_root "$dir" $((20000 + RANDOM % 20000))
+	rm -rf "$dir"
+	tap_done
+	exit
+fi
+
+enter_sandbox "$@"
+require getent nmbd nmblookup setpriv strace nsenter
+start_logsink
+add_test_net 138 140 141 142 143 144 145 146 147
+BC="$WINS_NET.255"
+# The far end of the pair: its own network namespace, holding 198.18.0.137.
+"${UNSANITIZED[@]}" unshare --net sleep 900 </dev/null >/dev/null 2>&1 &
+FAR=$!
+PIDS="$PIDS $FAR"
+until [ "$(readlink "/proc/$FAR/ns/net")" != "$(readlink /proc/self/ns/net)" ]; do sleep 0.05; done
+ip link set mxf1 netns "$FAR"
+far() { nsenter --net="/proc/$FAR/ns/net" "$@"; }
+far ip link set lo up
+far ip link set mxf1 up
+far ip addr add "$WINS_NET.137/24" brd + dev mxf1
+# An address outside the subnet, on lo: `auto` never takes loopback.
+ip addr add 198.18.1.5/32 dev lo
+
 # responder HOST MODE GOOD [DELAY]: on $WINS_NET.HOST:137, hearing $BC too.
 responder() {
 	local log="$SANDBOX/resp-$1.log"
@@ -58,11 +106,6 @@ responder() {
 		sleep 0.05
 	done
 	echo "# responder $1 did not start: $(cat "$SANDBOX/resp.out")"
-}
-stop_responders() {
-	for pid in $RPIDS; do kill "$pid" 2>/dev/null; done
-	for pid in $RPIDS; do wait "$pid" 2>/dev/null; done
-	RPIDS=""
 }
 # Lines the responder at HOST logged for our queries of BOX (through SOCKET).
 box_queries() { grep -c "^query $BOX .*to ${2:-}" "$SANDBOX/resp-$1.log"; }
@@ -118,8 +161,8 @@ expect "stages bcast without an address: nothing is sent" 0 "$(box_queries 140)"
 use_config "stages bcast" "bcast_address $BC/24" "bcast_timeout 300"
 expect "a responder's answer to the broadcast is taken" \
 	"status=SUCCESS errno=0 herrno=0 name=box aliases= addrs=192.0.2.77" "$(call 2 box inet)"
-expect "the query came to the broadcast address, none to the responder's own" \
-	"1 0" "$(box_queries 140 listen) $(box_queries 140 addr)"
+expect_match "the query came to the broadcast address, none to the responder's own" \
+	"^[1-3] 0$" "$(box_queries 140 listen) $(box_queries 140 addr)"
 expect "the request: B set, RD clear (RFC 1002 §4.2.12)" "flags 0010" \
 	"$(grep "^query $BOX " "$SANDBOX/resp-140.log" | grep -o 'flags [0-9a-f]*' | sort -u)"
 before=$(wc -l <"$SANDBOX/resp-140.log")
@@ -133,7 +176,8 @@ expect "IPv6 lookups skip the stage" "status=NOTFOUND errno=0 herrno=HOST_NOT_FO
 expect "IPv6 lookups send nothing" "$before" "$(wc -l <"$SANDBOX/resp-140.log")"
 use_config "stages bcast" "bcast_address $BC/24" "wins_suffix 0x20"
 call 2 box inet >/dev/null
-expect "wins_suffix is the 16th byte asked" "1" "$(grep -c "^query $(nbenc box 20) " "$SANDBOX/resp-140.log")"
+expect_match "wins_suffix is the 16th byte asked" "^[1-3]$" \
+	"$(grep -c "^query $(nbenc box 20) " "$SANDBOX/resp-140.log")"
 stop_responders
 
 # Only the configured addresses get a packet; one close-on-exec socket
@@ -182,11 +226,12 @@ for _ in $(seq 50); do
 done
 responder 142 good 192.0.2.78 200
 for conf in "$BC/24" auto; do
-	use_config "stages bcast" "bcast_address $conf" "bcast_timeout 500"
+	use_config "stages bcast" "bcast_address $conf" "bcast_timeout 1000"
 	expect "bcast_address $conf: a reply from outside the subnet is ignored" \
 		"status=SUCCESS errno=0 herrno=0 name=box aliases= addrs=192.0.2.78" "$(call 2 box inet)"
 done
-expect "...and the outsider did answer" 2 "$(grep -c "^query $BOX " "$SANDBOX/resp-outside.log")"
+expect_match "...and the outsider did answer each lookup" "^[2-9]$" \
+	"$(grep -c "^query $BOX " "$SANDBOX/resp-outside.log")"
 stop_responders
 responder 141 negative 192.0.2.66
 use_config "stages bcast" "bcast_address $BC/24" "bcast_timeout 200" "bcast_retries 2"
@@ -296,31 +341,9 @@ for name in knone kw kb kl kwb kwl kbl kwbl; do
 done
 
 # --- without root ------------------------------------------------------------
-# The rules that decide an answer need no privilege: a responder on an
-# unprivileged port of 127.0.0.1, the module called as nobody.  127.0.0.2
-# answers first for the second address asked, from outside both /32s.
 chmod 711 "$SANDBOX"
 mkdir -m 777 "$SANDBOX/user"
-as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-printf '%s\n' "stages bcast" "bcast_address 127.0.0.1/32:5137 127.0.0.3/32:5137" "bcast_timeout 400" \
-	>"$SANDBOX/user/mxf.conf"
-chmod 644 "$SANDBOX/user/mxf.conf"
-as_nobody "$RESP" 127.0.0.1:5137 good 192.0.2.77 "$SANDBOX/user/good.log" - 200 </dev/null >/dev/null 2>&1 &
-RPIDS="$RPIDS $!"
-as_nobody "$RESP" 127.0.0.2:5137 good 192.0.2.66 "$SANDBOX/user/outside.log" 127.0.0.3 0 \
-	</dev/null >/dev/null 2>&1 &
-RPIDS="$RPIDS $!"
-PIDS="$PIDS $RPIDS"
-for _ in $(seq 50); do
-	[ -e "$SANDBOX/user/good.log" ] && [ -e "$SANDBOX/user/outside.log" ] && break
-	sleep 0.05
-done
-expect "without root: the responders and the client run as nobody" 65534 "$(as_nobody id -u)"
-expect "without root: the answer from 127.0.0.1:5137, not the outsider's" \
-	"status=SUCCESS errno=0 herrno=0 name=box aliases= addrs=192.0.2.77" \
-	"$(NSS_MXFALLBACK_CONF="$SANDBOX/user/mxf.conf" as_nobody "$NSSCALL" "$MODULE" 2 box inet)"
-expect "without root: the outsider was asked and answered" 1 "$(grep -c "^query $BOX " "$SANDBOX/user/outside.log")"
-stop_responders
+rules_without_root "$SANDBOX/user" 5137 setpriv --reuid=65534 --regid=65534 --clear-groups
 
 # Last: nmbd does not like its interface going away.
 use_config "stages bcast" "bcast_address auto" "bcast_timeout 300"
