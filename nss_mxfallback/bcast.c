@@ -88,8 +88,9 @@ static bool send_all(int fd, const struct bcast_query *b, unsigned attempt)
 			if (attempt == 0)
 				mxf_trace(b->q->trace, "broadcast to %s", text_of(to, text));
 		} else {
-			mxf_trace(b->q->trace, "broadcast to %s failed: %s", text_of(to, text),
-				  strerror(errno));
+			const char *why = strerror(errno);
+			mxf_log_debug(b->q->cfg->debug, "bcast: sendto %s: %s", text_of(to, text), why);
+			mxf_trace(b->q->trace, "broadcast to %s failed: %s", text, why);
 		}
 	}
 	return sent > 0;
