@@ -306,6 +306,9 @@ for name in KB kwb Kbl kwbl; do
 	expect "nmbd's name $name: the module agrees with nmblookup -B" \
 		"$(nmb_b "$name")" "$(call 2 "$name" inet | addrs_of)"
 done
+out=$("$top_builddir/tests/client/threads" 8 25 "kb=$(nmb_b KB)" "kwb=$(nmb_b KWB)" "kbl=$(nmb_b KBL)" \
+	"kwbl=$(nmb_b KWBL)")
+expect "8 threads x 25 broadcast lookups: every answer nmblookup's" "200 lookups, 0 wrong" "$out"
 expect "getent hosts: a name only nmbd's broadcast answer knows" "$(printf '%-15s %s' "$(nmb_b KBL)" kbl)" \
 	"$(getent hosts kbl)"
 expect_match "4_r: h_name as written, nmbd's address" \
