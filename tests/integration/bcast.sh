@@ -325,6 +325,16 @@ use_config "stages bcast" "bcast_address auto" "bcast_timeout 300"
 ours=$("$top_builddir/mxfallback-query" -4 kwb | sed -n 's/^ *broadcast to //p' | paste -sd' ')
 expect "auto: broadcasts to what ip(8) lists, and only there" "$theirs" "$ours"
 expect "auto: nmbd's alias as nmblookup -B hears it" "$(nmb_b KWB)" "$(call 2 kwb inet | addrs_of)"
+if [ -n "$MXF_SANITIZED" ]; then
+	omitted "bcast.sh valgrind check in the sanitizer tree: ASan checks memory there"
+elif ! command -v valgrind >/dev/null; then
+	not_ok "valgrind is installed (tests/install-deps installs it)"
+else
+	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		getent hosts kwb nosuch >/dev/null 2>"$SANDBOX/vg.log"
+	expect "valgrind: auto, an answer and a miss through getent, no errors or leaks" 2 $?
+	sed 's/^/# /' "$SANDBOX/vg.log"
+fi
 
 # --- stage order: wins, then bcast, then lmhosts ------------------------------
 printf '192.0.2.21 kl\n192.0.2.22 kwl\n192.0.2.23 kbl\n192.0.2.24 kwbl\n' >"$SANDBOX/lmhosts"
