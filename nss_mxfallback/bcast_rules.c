@@ -23,13 +23,15 @@ static struct in_addr in_addr_of(const struct sockaddr *sa)
 	return sin.sin_addr;
 }
 
+/* IFF_POINTOPOINT is refused even with IFF_BROADCAST: there ifa_broadaddr
+ * is ifa_dstaddr, the peer's address (one union in struct ifaddrs). */
 void mxf_bcast_add_interfaces(const struct ifaddrs *list, struct mxf_bcast_target *targets,
 			      unsigned *n)
 {
 	for (const struct ifaddrs *i = list; i != NULL && *n < MXF_MAX_BCAST; i = i->ifa_next) {
 		const unsigned want = IFF_UP | IFF_BROADCAST;
 		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-		    (i->ifa_flags & want) != want || (i->ifa_flags & IFF_LOOPBACK) ||
+		    (i->ifa_flags & want) != want || (i->ifa_flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) ||
 		    i->ifa_broadaddr == NULL || i->ifa_broadaddr->sa_family != AF_INET ||
 		    i->ifa_netmask == NULL)
 			continue;

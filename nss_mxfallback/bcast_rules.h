@@ -16,7 +16,8 @@
 
 /* Adds to TARGETS (holding *N, at most MXF_MAX_BCAST) the broadcast address
  * of every interface in LIST (as getifaddrs(3) gives it) that is IPv4, up,
- * not loopback and has one, port 137, with that interface's netmask.  An
+ * not loopback nor point-to-point and has one, port 137, with that
+ * interface's netmask.  An
  * address already in TARGETS is not added twice. */
 void mxf_bcast_add_interfaces(const struct ifaddrs *list, struct mxf_bcast_target *targets,
 			      unsigned *n);

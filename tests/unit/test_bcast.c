@@ -267,7 +267,7 @@ static void fake(struct fake_if *f, struct fake_if *next, const char *ifname, un
 
 START_TEST(test_auto_takes_up_broadcast_interfaces_only)
 {
-	static struct fake_if l[9];
+	static struct fake_if l[10];
 	const unsigned up = IFF_UP | IFF_BROADCAST | IFF_RUNNING;
 	char text[INET_ADDRSTRLEN];
 	unsigned n = 0;
@@ -282,7 +282,10 @@ START_TEST(test_auto_takes_up_broadcast_interfaces_only)
 	fake(&l[6], &l[7], "tun0", IFF_UP | IFF_POINTOPOINT, AF_INET, "10.8.0.1", "255.255.255.255",
 	     NULL);
 	fake(&l[7], &l[8], "eth2", up, AF_INET, "10.2.0.1", "255.255.0.0", NULL);
-	fake(&l[8], NULL, "eth3", up, AF_INET, "10.3.0.1", "255.255.0.0", "10.3.255.255");
+	fake(&l[8], &l[9], "eth3", up, AF_INET, "10.3.0.1", "255.255.0.0", "10.3.255.255");
+	/* Point-to-point: the "broadcast" field is the peer's address. */
+	fake(&l[9], NULL, "ppp0", up | IFF_POINTOPOINT, AF_INET, "10.9.0.1", "255.255.255.255",
+	     "10.9.0.2");
 	mxf_bcast_add_interfaces(&l[0].ifa, targets, &n);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(inet_ntop(AF_INET, &targets[0].addr.sin_addr, text, sizeof(text)),
