@@ -41,6 +41,8 @@ void mxf_config_defaults(struct mxf_config *cfg)
 	cfg->wins_timeout_ms = 1500; /* Windows' NameSrvQueryTimeout */
 	cfg->wins_retries = 3; /* Windows' NameSrvQueryCount */
 	cfg->wins_suffix = 0x00; /* the workstation name Windows asks for */
+	cfg->bcast_timeout_ms = 750; /* Windows' BcastQueryTimeout */
+	cfg->bcast_retries = 3; /* Windows' BcastNameQueryCount */
 	strcpy(cfg->lmhosts, "/etc/samba/lmhosts");
 	default_programs(cfg);
 }
@@ -162,7 +164,7 @@ static int parse_server(const char *s, unsigned default_port, bool allow_v6,
 static int parse_stages(const struct line *line, struct mxf_config *cfg,
 			struct mxf_config_error *err)
 {
-	static const char *const names[] = { "mx", "a", "wins", "lmhosts" };
+	static const char *const names[] = { "mx", "a", "wins", "lmhosts", "bcast" };
 	bool seen[MXF_MAX_STAGES] = { false };
 
 	cfg->n_stages = 0;
@@ -232,6 +234,55 @@ static int parse_wins_server(const struct line *line, struct mxf_config *cfg,
 	return 0;
 }
 
+/* "a.b.c.d[/prefix][:port]": the prefix gives the subnet replies must come
+ * from; a port other than 137 is for tests. */
+static int parse_bcast_target(const char *s, struct mxf_bcast_target *out)
+{
+	char text[INET_ADDRSTRLEN + 10];
+	char *slash, *colon;
+	unsigned prefix, port = 137;
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(s) >= sizeof(text))
+		return -1;
+	strcpy(text, s);
+	colon = strchr(text, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		if (parse_port(colon + 1, &port) != 0)
+			return -1;
+	}
+	slash = strchr(text, '/');
+	if (slash != NULL) {
+		*slash = '\0';
+		if (parse_uint(slash + 1, 1, 32, &prefix) != 0)
+			return -1;
+		out->netmask.s_addr = htonl(0xffffffffu << (32 - prefix));
+	}
+	if (inet_pton(AF_INET, text, &out->addr.sin_addr) != 1 || out->addr.sin_addr.s_addr == 0)
+		return -1;
+	out->addr.sin_family = AF_INET;
+	out->addr.sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+static int parse_bcast_address(const struct line *line, struct mxf_config *cfg,
+			       struct mxf_config_error *err)
+{
+	for (unsigned i = 1; i < line->n; i++) {
+		if (strcmp(line->tok[i], "auto") == 0) {
+			cfg->bcast_auto = true;
+			continue;
+		}
+		if (cfg->n_bcast == MXF_MAX_BCAST)
+			return fail(err, "more than %d broadcast addresses", MXF_MAX_BCAST);
+		if (parse_bcast_target(line->tok[i], &cfg->bcast[cfg->n_bcast]) != 0)
+			return fail(err, "bad bcast_address '%.64s'", line->tok[i]);
+		cfg->n_bcast++;
+	}
+	return 0;
+}
+
 static int parse_one_value(const struct line *line, struct mxf_config *cfg,
 			   struct mxf_config_error *err)
 {
@@ -264,6 +315,12 @@ static int parse_one_value(const struct line *line, struct mxf_config *cfg,
 	} else if (strcmp(key, "wins_node_status") == 0) {
 		if (parse_bool(val, &cfg->wins_node_status) != 0)
 			return fail(err, "wins_node_status must be yes or no");
+	} else if (strcmp(key, "bcast_timeout") == 0) {
+		if (parse_uint(val, 1, MXF_MAX_BCAST_TIMEOUT, &cfg->bcast_timeout_ms) != 0)
+			return fail(err, "bcast_timeout must be 1..%d ms", MXF_MAX_BCAST_TIMEOUT);
+	} else if (strcmp(key, "bcast_retries") == 0) {
+		if (parse_uint(val, 1, MXF_MAX_BCAST_RETRIES, &cfg->bcast_retries) != 0)
+			return fail(err, "bcast_retries must be 1..%d", MXF_MAX_BCAST_RETRIES);
 	} else if (strcmp(key, "debug") == 0) {
 		if (parse_bool(val, &cfg->debug) != 0)
 			return fail(err, "debug must be yes or no");
@@ -295,6 +352,8 @@ static int parse_line(const struct line *line, struct mxf_config *cfg,
 		return parse_dns_server(line, cfg, err);
 	if (strcmp(key, "wins_server") == 0)
 		return parse_wins_server(line, cfg, err);
+	if (strcmp(key, "bcast_address") == 0)
+		return parse_bcast_address(line, cfg, err);
 	return parse_one_value(line, cfg, err);
 }
 

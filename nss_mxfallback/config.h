@@ -8,14 +8,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum mxf_stage { MXF_STAGE_MX, MXF_STAGE_A, MXF_STAGE_WINS, MXF_STAGE_LMHOSTS };
+enum mxf_stage { MXF_STAGE_MX, MXF_STAGE_A, MXF_STAGE_WINS, MXF_STAGE_LMHOSTS, MXF_STAGE_BCAST };
 
-#define MXF_MAX_STAGES 4
+#define MXF_MAX_STAGES 5
 #define MXF_MAX_DNS_SERVERS 3 /* resolv.conf's MAXNS */
 #define MXF_MAX_WINS_SERVERS 12 /* Windows' NameServerList holds up to 12 */
 #define MXF_MAX_PROGRAMS 8
 #define MXF_PROGRAM_LEN 64
 #define MXF_MAX_MX_HOSTS 100
+#define MXF_MAX_BCAST 8 /* broadcast addresses, configured and found by auto */
+#define MXF_MAX_BCAST_TIMEOUT 1500 /* ms: with 3 retries, 4.5 s per miss at most */
+#define MXF_MAX_BCAST_RETRIES 3
+
+/* A broadcast address the bcast stage asks (port 137 unless configured),
+ * and the netmask of its subnet (network order; 0 when not known): a reply
+ * counts only from inside that subnet. */
+struct mxf_bcast_target {
+	struct sockaddr_in addr;
+	struct in_addr netmask;
+};
 
 union mxf_sockaddr {
 	struct sockaddr sa;
@@ -37,6 +48,11 @@ struct mxf_config {
 	unsigned wins_retries;
 	unsigned char wins_suffix;
 	bool wins_node_status;
+	struct mxf_bcast_target bcast[MXF_MAX_BCAST];
+	unsigned n_bcast;
+	bool bcast_auto; /* also every broadcast interface, found at lookup time */
+	unsigned bcast_timeout_ms;
+	unsigned bcast_retries;
 	char lmhosts[PATH_MAX]; /* empty: the stage is off */
 	char programs[MXF_MAX_PROGRAMS][MXF_PROGRAM_LEN];
 	unsigned n_programs;

@@ -77,7 +77,7 @@ static bool replay_kept(const char *name, int family, struct mxf_result *res)
 
 const char *mxf_stage_name(int stage)
 {
-	static const char *const names[] = { "mx", "a", "wins", "lmhosts" };
+	static const char *const names[] = { "mx", "a", "wins", "lmhosts", "bcast" };
 
 	return stage >= 0 && stage < MXF_MAX_STAGES ? names[stage] : "none";
 }
@@ -103,6 +103,8 @@ static enum mxf_outcome run_stage(enum mxf_stage s, struct mxf_query *q, struct 
 		return mxf_stage_wins(q, ans);
 	case MXF_STAGE_LMHOSTS:
 		return mxf_stage_lmhosts(q, ans);
+	case MXF_STAGE_BCAST:
+		return mxf_stage_bcast(q, ans);
 	}
 	return MXF_NO_NAME;
 }

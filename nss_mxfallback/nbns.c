@@ -75,6 +75,13 @@ void mxf_nb_query(uint16_t id, const unsigned char name[MXF_NB_NAME_LEN],
 	ns_put16(CLASS_IN, out + HEADER_LEN + MXF_NB_ENCODED_LEN + 2);
 }
 
+void mxf_nb_bcast_query(uint16_t id, const unsigned char name[MXF_NB_NAME_LEN],
+			unsigned char out[MXF_NB_QUERY_LEN])
+{
+	mxf_nb_query(id, name, out);
+	ns_put16(FLAG_BROADCAST, out + 2); /* RFC 1002 §4.2.12: B; nobody recurses */
+}
+
 /* Reads the name at *AT: our encoded name in full, or (in an answer only)
  * one pointer to the question at offset 12, the one place RFC 1002 packets
  * use label compression.  Anything else is refused. */

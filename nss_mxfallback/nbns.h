@@ -29,6 +29,10 @@ int mxf_nb_decode(const unsigned char in[MXF_NB_ENCODED_LEN], unsigned char name
 void mxf_nb_query(uint16_t id, const unsigned char name[MXF_NB_NAME_LEN],
 		  unsigned char out[MXF_NB_QUERY_LEN]);
 
+/* The same, broadcast (the B-node form): B set, RD clear. */
+void mxf_nb_bcast_query(uint16_t id, const unsigned char name[MXF_NB_NAME_LEN],
+			unsigned char out[MXF_NB_QUERY_LEN]);
+
 enum mxf_nb_kind {
 	MXF_NB_POSITIVE, /* addresses follow */
 	MXF_NB_NEGATIVE, /* the server does not know the name (any RCODE) */

@@ -44,6 +44,7 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_lmhosts(struct mxf_query *q, struct mxf_answer *ans);
+enum mxf_outcome mxf_stage_bcast(struct mxf_query *q, struct mxf_answer *ans);
 
 /* Asks the host at IPv4 ADDR (network order) itself for its NetBIOS names
  * (NODE STATUS, what `nmblookup -A` does) and fills ANS with its unique <00>

@@ -1,12 +1,16 @@
-/* A NetBIOS name server that misbehaves on purpose, for the wins tests.
- * Listens on ADDR:137 and answers every NAME QUERY REQUEST as MODE says,
- * with GOOD as the right address and 192.0.2.66 as a wrong one; appends one
- * line per query received to LOG.  Stops after 600 s or when killed.
+/* A NetBIOS name server that misbehaves on purpose, for the wins and bcast
+ * tests.  Listens on ADDR:137 (or the PORT given) and answers every NAME
+ * QUERY REQUEST as MODE says, with GOOD as the right address (a comma list
+ * gives several) and 192.0.2.66 as a wrong one; appends one line per query
+ * received to LOG.  With LISTEN it also takes queries sent to LISTEN (a
+ * broadcast address; "-" for none) and answers them from ADDR, after DELAY
+ * ms if given.  Each log line names the socket the query came to.
+ * Stops after 600 s or when killed.
  *
- *   nbns_responder ADDR MODE GOOD LOG
+ *   nbns_responder ADDR[:PORT] MODE GOOD LOG [LISTEN [DELAY]]
  *
  * MODE: good | negative | silent | wrongid | wrongport | othername | twice |
- *       wack | late | ttl
+ *       wack | late | ttl | conflict (GOOD, then at once another answer)
  */
 #include <arpa/inet.h>
 #include <poll.h>
@@ -66,10 +70,17 @@ static size_t reply(const unsigned char *req, unsigned char *out, uint16_t flags
 	out[n++] = 0;
 	out[n++] = (unsigned char)rdlen;
 	if (rdlen == 6) {
-		out[n++] = 0x60;
-		out[n++] = 0;
-		inet_pton(AF_INET, addr, out + n);
-		n += 4;
+		/* ADDR may be a comma list: one NB entry each. */
+		char list[256], *save = NULL;
+		snprintf(list, sizeof(list), "%s", addr);
+		out[n - 1] = 0;
+		for (char *a = strtok_r(list, ",", &save); a != NULL; a = strtok_r(NULL, ",", &save)) {
+			out[n++] = 0x60;
+			out[n++] = 0;
+			inet_pton(AF_INET, a, out + n);
+			n += 4;
+			out[12 + 34 + 9] = (unsigned char)(out[12 + 34 + 9] + 6);
+		}
 	} else if (rdlen == 2) {
 		out[n++] = 0x01;
 		out[n++] = 0x00;
@@ -87,30 +98,44 @@ int main(int argc, char **argv)
 	unsigned char req[600], out[600];
 	struct sockaddr_in from;
 	time_t end = time(NULL) + 600;
+	char addr[64];
+	int port = 137;
 
-	if (argc != 5)
+	if (argc < 5 || argc > 7)
 		return 2;
 	const char *mode = argv[2], *good = argv[3];
-	int fd = open_socket(argv[1], 137);
-	int other = open_socket(argv[1], 1137);
+	snprintf(addr, sizeof(addr), "%s", argv[1]);
+	char *colon = strchr(addr, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		port = atoi(colon + 1);
+	}
+	int fd = open_socket(addr, port);
+	int other = open_socket(addr, port + 1000);
+	int lfd = argc > 5 && strcmp(argv[5], "-") != 0 ? open_socket(argv[5], port) : -1;
+	int delay_ms = argc > 6 ? atoi(argv[6]) : 0;
 	FILE *log = fopen(argv[4], "ae");
 
 	while (time(NULL) < end) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = fd, .events = POLLIN }, { .fd = lfd, .events = POLLIN } };
 		for (int i = 0; i < n_late; i++)
 			if (late[i].due <= time(NULL)) {
 				sendto(fd, late[i].pkt, late[i].len, 0, (struct sockaddr *)&late[i].to,
 				       sizeof(late[i].to));
 				late[i--] = late[--n_late];
 			}
-		if (poll(&p, 1, 200) <= 0)
+		if (poll(p, lfd >= 0 ? 2 : 1, 200) <= 0)
 			continue;
 		socklen_t fl = sizeof(from);
-		ssize_t got = recvfrom(fd, req, sizeof(req), 0, (struct sockaddr *)&from, &fl);
+		int in = p[0].revents & POLLIN ? fd : lfd;
+		ssize_t got = recvfrom(in, req, sizeof(req), 0, (struct sockaddr *)&from, &fl);
 		if (got != 50)
 			continue;
-		fprintf(log, "query %.32s\n", (const char *)req + 13);
+		fprintf(log, "query %.32s flags %02x%02x to %s\n", (const char *)req + 13, req[2], req[3],
+			in == fd ? "addr" : "listen");
 		fflush(log);
+		if (delay_ms > 0)
+			usleep((useconds_t)delay_ms * 1000);
 		struct sockaddr *to = (struct sockaddr *)&from;
 		size_t n;
 		if (strcmp(mode, "silent") == 0)
@@ -150,6 +175,10 @@ int main(int argc, char **argv)
 				n_late++;
 			}
 			continue;
+		} else if (strcmp(mode, "conflict") == 0) {
+			n = positive(req, out, good);
+			sendto(fd, out, n, 0, to, fl);
+			n = positive(req, out, BAD_ADDR);
 		} else if (strcmp(mode, "ttl") == 0) {
 			n = reply(req, out, 0x8580, 0x20, 1234, good, 6);
 		} else {

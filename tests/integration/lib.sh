@@ -278,14 +278,15 @@ NSDCONF
 # A network for NetBIOS inside the sandbox: nmbd refuses to serve on loopback
 # alone, so a veth pair (both ends in this namespace) carries 198.18.0.0/24
 # (RFC 2544's benchmarking range).  198.18.0.99 is nobody: packets to it
-# vanish, which makes a silent server.
+# vanish, which makes a silent server.  Each address has its broadcast
+# address (198.18.0.255), as DHCP and ifupdown give one.
 WINS_NET=198.18.0
 add_test_net() {
 	ip link add mxf0 type veth peer name mxf1
 	ip link set mxf1 up
 	ip link set mxf0 up
 	for host in "$@"; do
-		ip addr add "$WINS_NET.$host/24" dev mxf0
+		ip addr add "$WINS_NET.$host/24" brd + dev mxf0
 	done
 }
 

@@ -11,5 +11,6 @@ Suite *answer_suite(void);
 Suite *pack_suite(void);
 Suite *nbns_suite(void);
 Suite *lmhosts_suite(void);
+Suite *bcast_suite(void);
 
 #endif

@@ -30,6 +30,13 @@ START_TEST(test_empty_file_gives_defaults)
 	ck_assert_uint_eq(cfg.n_programs, 4);
 	ck_assert(!cfg.mx_all_programs);
 	ck_assert(!cfg.debug);
+	/* bcast: off (not a stage, no address), Windows' timing. */
+	for (unsigned i = 0; i < cfg.n_stages; i++)
+		ck_assert_int_ne(cfg.stages[i], MXF_STAGE_BCAST);
+	ck_assert_uint_eq(cfg.n_bcast, 0);
+	ck_assert(!cfg.bcast_auto);
+	ck_assert_uint_eq(cfg.bcast_timeout_ms, 750);
+	ck_assert_uint_eq(cfg.bcast_retries, 3);
 }
 END_TEST
 
@@ -82,6 +89,54 @@ START_TEST(test_every_key_is_read)
 	ck_assert_uint_eq(cfg.n_programs, 2);
 	ck_assert_str_eq(cfg.programs[1], "smtp");
 	ck_assert(cfg.debug);
+}
+END_TEST
+
+static const char *ntoa(struct in_addr a)
+{
+	static char text[INET_ADDRSTRLEN];
+
+	return inet_ntop(AF_INET, &a, text, sizeof(text));
+}
+
+START_TEST(test_bcast_keys_are_read)
+{
+	ck_assert_int_eq(parse("stages wins bcast lmhosts\n"
+			       "bcast_address 192.0.2.255\n"
+			       "bcast_address 198.18.0.255/24 10.1.255.255/16:5137\n"
+			       "bcast_address auto\n"
+			       "bcast_timeout 1500\n"
+			       "bcast_retries 1\n"),
+			 0);
+	ck_assert_uint_eq(cfg.n_stages, 3);
+	ck_assert_int_eq(cfg.stages[1], MXF_STAGE_BCAST);
+	ck_assert(cfg.bcast_auto);
+	ck_assert_uint_eq(cfg.n_bcast, 3);
+	ck_assert_str_eq(ntoa(cfg.bcast[0].addr.sin_addr), "192.0.2.255");
+	ck_assert_uint_eq(ntohs(cfg.bcast[0].addr.sin_port), 137);
+	ck_assert_uint_eq(cfg.bcast[0].netmask.s_addr, 0); /* not known */
+	ck_assert_str_eq(ntoa(cfg.bcast[1].addr.sin_addr), "198.18.0.255");
+	ck_assert_str_eq(ntoa(cfg.bcast[1].netmask), "255.255.255.0");
+	ck_assert_uint_eq(ntohs(cfg.bcast[1].addr.sin_port), 137);
+	ck_assert_str_eq(ntoa(cfg.bcast[2].netmask), "255.255.0.0");
+	ck_assert_uint_eq(ntohs(cfg.bcast[2].addr.sin_port), 5137);
+	ck_assert_uint_eq(cfg.bcast_timeout_ms, 1500);
+	ck_assert_uint_eq(cfg.bcast_retries, 1);
+	ck_assert_int_eq(parse("bcast_address 127.0.0.1/32:5137 auto\n"), 0);
+	ck_assert_str_eq(ntoa(cfg.bcast[0].netmask), "255.255.255.255");
+	ck_assert(cfg.bcast_auto);
+	ck_assert_int_eq(parse("bcast_address 10.0.0.0/1\n"), 0);
+	ck_assert_str_eq(ntoa(cfg.bcast[0].netmask), "128.0.0.0");
+}
+END_TEST
+
+START_TEST(test_bcast_worst_case_stays_bounded)
+{
+	/* The largest values allowed: a miss costs at most 4.5 s. */
+	ck_assert_int_eq(parse("bcast_timeout 1500\nbcast_retries 3\n"), 0);
+	ck_assert_uint_le(cfg.bcast_timeout_ms * cfg.bcast_retries, 4500);
+	ck_assert_int_eq(parse("bcast_timeout 1501\n"), -1);
+	ck_assert_int_eq(parse("bcast_retries 4\n"), -1);
 }
 END_TEST
 
@@ -172,6 +227,27 @@ static const struct {
 	{ "mx_programs * smtp\n", 1 },
 	{ "mx_programs smtp\n\nmx_programs *\n", 3 },
 	{ "debug yes\nstages\n", 2 },
+	{ "stages bcast bcast\n", 1 },
+	{ "stages broadcast\n", 1 },
+	{ "bcast_address\n", 1 },
+	{ "bcast_address 192.0.2.255/0\n", 1 },
+	{ "bcast_address 192.0.2.255/33\n", 1 },
+	{ "bcast_address 192.0.2.255/24x\n", 1 },
+	{ "bcast_address 192.0.2.255:0\n", 1 },
+	{ "bcast_address 192.0.2.255:65536\n", 1 },
+	{ "bcast_address 192.0.2.255/24:\n", 1 },
+	{ "bcast_address 0.0.0.0\n", 1 },
+	{ "bcast_address ff02::1\n", 1 },
+	{ "bcast_address broadcast.example\n", 1 },
+	{ "bcast_address Auto\n", 1 },
+	{ "bcast_address 192.0.2.255.1\n", 1 },
+	{ "bcast_address 1.0.0.255 2.0.0.255 3.0.0.255 4.0.0.255 5.0.0.255\n"
+	  "bcast_address 6.0.0.255 7.0.0.255 8.0.0.255 9.0.0.255\n", 2 },
+	{ "bcast_timeout 0\n", 1 },
+	{ "bcast_timeout 1501\n", 1 },
+	{ "bcast_retries 0\n", 1 },
+	{ "bcast_retries 4\n", 1 },
+	{ "bcast_timeout 750 750\n", 1 },
 };
 
 START_TEST(test_bad_line_is_reported_with_its_number)
@@ -222,6 +298,8 @@ Suite *config_suite(void)
 
 	tcase_add_test(tc, test_empty_file_gives_defaults);
 	tcase_add_test(tc, test_every_key_is_read);
+	tcase_add_test(tc, test_bcast_keys_are_read);
+	tcase_add_test(tc, test_bcast_worst_case_stays_bounded);
 	tcase_add_test(tc, test_lmhosts_none_turns_the_file_off);
 	tcase_add_test(tc, test_mx_programs_decide_where_mx_runs);
 	tcase_add_test(tc, test_mx_programs_default_is_the_mail_programs);
