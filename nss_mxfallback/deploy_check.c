@@ -249,6 +249,18 @@ static bool nscd_caches_hosts(const struct check *c, char *conf)
 	return on;
 }
 
+/* The bcast stage sends nothing without an address (nss_mxfallback.conf(5)):
+ * listed alone in stages it silently never answers. */
+static void check_bcast(struct check *c)
+{
+	if (!c->config_ok || !stage_on(&c->cfg, MXF_STAGE_BCAST) || c->cfg.n_bcast > 0 ||
+	    c->cfg.bcast_auto)
+		return;
+	finding(c, "%s: stage bcast is listed but no bcast_address is set: it never sends a "
+		   "query; add bcast_address auto (or the subnet's broadcast address)",
+		c->config);
+}
+
 static void check_nscd(struct check *c)
 {
 	char conf[PATH_MAX];
@@ -435,6 +447,7 @@ unsigned mxf_check(const struct mxf_check_options *opt, FILE *out)
 	check_config(c);
 	check_nsswitch(c);
 	check_lmhosts(c);
+	check_bcast(c);
 	check_nscd(c);
 	check_postfix(c);
 	check_exim(c);

@@ -279,6 +279,13 @@ echo 'mx_targets sometimes' >>"$R/etc/nss_mxfallback.conf"
 mistake "a config that does not parse, with file and line" \
 	"^/etc/nss_mxfallback.conf:$(wc -l <"$R/etc/nss_mxfallback.conf"): mx_targets must be best or all: every lookup returns UNAVAIL until the line is fixed$"
 cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
+echo 'stages mx a wins bcast lmhosts' >>"$R/etc/nss_mxfallback.conf"
+mistake "stage bcast listed without an address" \
+	"^/etc/nss_mxfallback.conf: stage bcast is listed but no bcast_address is set: .*add bcast_address auto"
+echo 'bcast_address auto' >>"$R/etc/nss_mxfallback.conf"
+expect "--check: stage bcast with bcast_address auto is fine (exit 0)" "status 0" \
+	"$(check; echo "status $?")"
+cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
 mkdir -p "$R/etc/exim4"
 printf 'begin routers\ndnslookup:\n  driver = dnslookup\n  domains = ! +local_domains\n  transport = remote_smtp\n' \
 	>"$R/etc/exim4/exim4.conf"
