@@ -283,9 +283,12 @@ echo 'stages mx a wins bcast lmhosts' >>"$R/etc/nss_mxfallback.conf"
 mistake "stage bcast listed without an address" \
 	"^/etc/nss_mxfallback.conf: stage bcast is listed but no bcast_address is set: .*add bcast_address auto"
 echo 'bcast_address auto' >>"$R/etc/nss_mxfallback.conf"
+# (the chroot's copy must match, as a restart of Postfix would make it)
+cp "$R/etc/nss_mxfallback.conf" "$R/var/spool/postfix/etc/nss_mxfallback.conf"
 expect "--check: stage bcast with bcast_address auto is fine (exit 0)" "status 0" \
 	"$(check; echo "status $?")"
 cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
+cp "$SANDBOX/conf.good" "$R/var/spool/postfix/etc/nss_mxfallback.conf"
 mkdir -p "$R/etc/exim4"
 printf 'begin routers\ndnslookup:\n  driver = dnslookup\n  domains = ! +local_domains\n  transport = remote_smtp\n' \
 	>"$R/etc/exim4/exim4.conf"
