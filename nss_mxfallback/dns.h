@@ -1,6 +1,19 @@
 /* The only place that talks to DNS servers: libresolv on per-lookup state
  * (res_ninit), with the config's dns_server lines replacing resolv.conf's
- * servers when given. */
+ * servers when given.
+ *
+ * One search algorithm: glibc's own res_nsearch, which walks resolv.conf's
+ * whole search list (not only the 6 domains struct __res_state shows),
+ * reads "." as the root, applies ndots, HOSTALIASES, and goes on after
+ * SERVFAIL and NODATA.  A lookup walks the list once, with the address type
+ * of its first family (A, or AAAA for AF_INET6), exactly as nss_dns asks;
+ * the name that answers is the name reached (the reply's question).  The mx
+ * stage then asks the MX of that name alone (res_nquery), so the MX is
+ * always read at the name the A search reaches, and the a stage reuses the
+ * walk's reply instead of asking again: queries are the walk, one MX
+ * query, and the exchangers without glue.  Only when the walk ends in
+ * NODATA (the name exists with no address: a mail-only domain) does the mx
+ * stage search again, for MX, with res_nsearch. */
 #ifndef MXF_DNS_H
 #define MXF_DNS_H
 
@@ -18,6 +31,7 @@ struct mxf_dns {
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
 	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
 	bool debug;
+	int sys_errno; /* with MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	const struct mxf_trace *trace;
 };
 
@@ -36,13 +50,10 @@ enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, 
 enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,
 				    struct mxf_dnsmsg *msg);
 
-/* Searches NAME/TYPE through resolv.conf's search list in res_nsearch's
- * order (resolv/res_query.c), with one difference: a NODATA answer ends the
- * search, as the name exists there.  For the MX query that is the domain
- * whose implicit MX is itself (RFC 5321 §5.1), and asking the rest of the
- * list would only cost queries.  FOUND_AT gets the name that answered;
- * MSG reads the reply, as for mxf_dns_query_into. */
-enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
-				     struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME]);
+/* Whether nss_dns would send NAME to DNS at all: glibc's res_hnok (letters,
+ * digits, hyphens, dots between non-empty labels).  nss_dns answers
+ * NOTFOUND/HOST_NOT_FOUND for any other name without a query
+ * (resolv/nss_dns/dns-host.c); the DNS stages do the same. */
+bool mxf_dns_name_ok(const char *name);
 
 #endif

@@ -164,8 +164,7 @@ void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 	res->config_broken = false;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
-	if (q.dns_opened)
-		mxf_dns_close(&q.dns);
+	mxf_query_finish(&q);
 }
 
 static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)

@@ -134,6 +134,7 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 {
+	const struct mxf_dnsmsg *walk;
 	struct mxf_dns *dns;
 	struct mx_work *w;
 	enum mxf_outcome o;
@@ -142,6 +143,10 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 		mxf_trace(q->trace, "skipped: %s is not in mx_programs", program_invocation_short_name);
 		return MXF_NO_NAME;
 	}
+	/* The MX is read at the name the A search reaches (dns.h). */
+	o = mxf_query_walk(q, &walk);
+	if (o != MXF_FOUND && o != MXF_NO_DATA)
+		return o;
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
@@ -149,7 +154,10 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
+	if (q->found_at[0] != '\0')
+		o = mxf_dns_query_into(dns, q->found_at, ns_t_mx, false, &w->msg);
+	else /* the name exists without an address: a mail-only domain */
+		o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
 	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
 		q->dns_done = true; /* RFC 5321 §5.1: no A fallback for these */
 	if (o == MXF_FOUND)
