@@ -5,6 +5,7 @@
 #include "log.h"
 #include "stage.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,7 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 	}
 }
 
-void mxf_lookup(const char *name, int family, struct mxf_result *res)
+void mxf_lookup(const char *name, int family, bool check_name, struct mxf_result *res)
 {
 	const struct mxf_config *cfg;
 	int rc;
@@ -145,25 +146,28 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 	/* No memset: the answer is large and run_stages initialises it. */
 	res->config_broken = false;
 	res->outcome = MXF_NO_RESOURCES;
+	res->sys_errno = ENOMEM;
 	mxf_answer_init(&res->answer);
 	rc = mxf_config_acquire(&cfg);
 	if (rc != 0) {
 		res->config_broken = rc == MXF_CONFIG_BROKEN;
 		return;
 	}
-	mxf_lookup_with(cfg, name, family, NULL, res);
+	mxf_lookup_with(cfg, name, family, check_name, NULL, res);
 	mxf_config_release(cfg);
 }
 
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
-		     const struct mxf_trace *trace, struct mxf_result *res)
+		     bool check_name, const struct mxf_trace *trace, struct mxf_result *res)
 {
 	struct mxf_query q;
 
 	mxf_query_init(&q, name, family, cfg, trace);
+	q.check_name = check_name;
 	res->config_broken = false;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
+	res->sys_errno = q.sys_errno != 0 ? q.sys_errno : q.dns_opened ? q.dns.sys_errno : 0;
 	mxf_query_finish(&q);
 }
 
@@ -183,6 +187,7 @@ void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
 	res->config_broken = rc == MXF_CONFIG_BROKEN;
 	mxf_answer_init(&res->answer);
 	res->outcome = MXF_NO_RESOURCES;
+	res->sys_errno = ENOMEM;
 	if (rc != 0)
 		return;
 	res->outcome = MXF_NO_NAME;

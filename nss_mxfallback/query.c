@@ -21,6 +21,8 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 	q->dns_opened = false;
 	q->dns_done = false;
 	q->stop = false;
+	q->check_name = true;
+	q->sys_errno = 0;
 	q->walked = false;
 	q->walk_outcome = MXF_NO_NAME;
 	q->walk = NULL;
@@ -42,7 +44,7 @@ static enum mxf_outcome walk(struct mxf_query *q)
 	int families[2];
 	enum mxf_outcome o;
 
-	if (!mxf_dns_name_ok(q->name)) {
+	if (q->check_name && !mxf_dns_name_ok(q->name)) {
 		mxf_trace(q->trace, "%s fails res_hnok: not sent to DNS (as nss_dns)", q->name);
 		q->dns_done = true;
 		return MXF_NO_NAME;

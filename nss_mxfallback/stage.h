@@ -19,6 +19,8 @@ struct mxf_query {
 	bool dns_opened;
 	bool dns_done; /* DNS said all it will: later DNS stages are skipped */
 	bool stop; /* the answer is final (null MX): no later stage runs */
+	bool check_name; /* the DNS stages refuse names res_hnok fails */
+	int sys_errno; /* a stage's MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	/* The search walk (dns.h): done once per lookup, for the first family.
 	 * FOUND_AT is the name it reached ("" when it reached none): the mx
 	 * stage asks its MX, the a stage its other family. */

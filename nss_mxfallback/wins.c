@@ -20,7 +20,9 @@
 #define DOWN_MS 15000
 #define MAX_DOWN 16
 
-enum server_said { SAID_YES, SAID_NO, SAID_NOTHING };
+/* SAID_CANNOT_ASK: no socket here (out of descriptors or memory); the
+ * server said nothing because it was never asked, and is not marked down. */
+enum server_said { SAID_YES, SAID_NO, SAID_NOTHING, SAID_CANNOT_ASK };
 
 /* Servers that stayed silent, shared by all threads of the process. */
 static pthread_mutex_t down_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -134,7 +136,9 @@ static int await_reply(int fd, const struct sockaddr_in *server, struct exchange
 }
 
 /* Sends X's request up to wins_retries times, wins_timeout ms apart, over
- * a fresh connected socket.  Returns 1 answered, 0 silent, -1 unreachable. */
+ * a fresh connected socket.  Returns 1 answered, 0 silent, -1 unreachable,
+ * -2 with errno set when no socket could be made (EMFILE, ENFILE, ENOMEM,
+ * ENOBUFS): that says nothing about the server. */
 static int transact(const struct mxf_config *cfg, const struct sockaddr_in *server,
 		    struct exchange *x)
 {
@@ -143,7 +147,7 @@ static int transact(const struct mxf_config *cfg, const struct sockaddr_in *serv
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
 	if (fd < 0)
-		return 0;
+		return -2;
 	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
 		goto out;
 	for (unsigned attempt = 0; attempt < cfg->wins_retries && rc == 0; attempt++) {
@@ -177,8 +181,14 @@ static enum server_said ask_server(const struct mxf_config *cfg, const struct so
 	struct exchange x = { .id = transaction_id(), .read = read_name_reply, .name = name };
 
 	mxf_nb_query(x.id, name, x.request);
-	if (transact(cfg, server, &x) <= 0)
+	switch (transact(cfg, server, &x)) {
+	case 1:
+		break;
+	case -2:
+		return SAID_CANNOT_ASK;
+	default:
 		return SAID_NOTHING;
+	}
 	*reply = x.reply;
 	return reply->kind == MXF_NB_POSITIVE ? SAID_YES : SAID_NO;
 }
@@ -233,6 +243,12 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 			mxf_trace(q->trace, "WINS %s did not answer", text);
 			mark_down(server);
 			break;
+		case SAID_CANNOT_ASK:
+			q->sys_errno = errno;
+			mxf_log_debug(cfg->debug, "WINS %s not asked: no socket (errno %d)", text,
+				      q->sys_errno);
+			mxf_trace(q->trace, "WINS %s not asked: no socket", text);
+			return MXF_NO_RESOURCES;
 		}
 	}
 	return MXF_NO_NAME;

@@ -7,6 +7,9 @@
  *
  * good wrongid wrongaddr wrongport othername ptrloop ptroob longname
  * countlie truncated cnameloop chain20 many slow silent servfail
+ * mxsilentN (N = 1..99): the MX query gets N exchangers of preference 10,
+ * silent.xI.hostile.test, whose queries are never answered; an A query
+ * gets the wrong address (the domain's own must never be used then).
  * Only A queries get addresses; other types get an empty NOERROR answer
  * (or the same misbehaviour, where the mode is about the packet itself).
  */
@@ -209,6 +212,23 @@ static void answer(int fd, int fd_port, int fd_addr, const unsigned char *q, siz
 			a_record(&r, QNAME_PTR, 2, addr);
 		}
 		count(&r, (unsigned)n);
+	} else if (strncmp(mode, "mxsilent", 8) == 0 && q[qlen - 3] == 15 && q[qlen - 4] == 0) {
+		int n = atoi(mode + 8);
+		start(&r, q, qlen, 0);
+		for (int i = 1; i <= n && i < 100; i++) {
+			unsigned char host[40];
+			int hl = snprintf((char *)host, sizeof(host), "%csilent%cx%d%chostile%ctest", 6, 0,
+					  i, 7, 4);
+			host[7] = (unsigned char)(i < 10 ? 2 : 3); /* the label "xI" */
+			hl++; /* the root's 0 after "test" */
+			memcpy(r.p + r.n, QNAME_PTR, 2);
+			r.n += 2;
+			rr_head(&r, 15, (unsigned)(2 + hl));
+			put16(&r, 10);
+			memcpy(r.p + r.n, host, (size_t)hl);
+			r.n += (size_t)hl;
+		}
+		count(&r, (unsigned)(n < 100 ? n : 99));
 	} else if (strcmp(mode, "slow") == 0) {
 		good(&slow_reply.r, q, qlen, 1, WRONG);
 		slow_reply.due = time(NULL) + 3;

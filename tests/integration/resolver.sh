@@ -1,0 +1,59 @@
+#!/bin/bash
+# The DNS layer against glibc's own dns module (issue 13): every expected
+# value is what _nss_dns_* (exported from libc.so.6) answers for the same
+# name, resolv.conf and server, or a literal of the zone.  NSD serves
+# zones/ on 127.0.0.1:53; tests/client/dns_responder and nbns_responder play
+# silent servers on loopback.
+. "$(dirname "$0")/lib.sh"
+enter_sandbox "$@"
+require nsd dig
+start_nsd
+call() { "$NSSCALL" "$MODULE" "$@"; }
+dns_says() { NSSCALL_PREFIX=_nss_dns_ "$NSSCALL" libc.so.6 "$@"; }
+ms() { date +%s%3N; }
+resolv() { printf '%s\n' "nameserver 127.0.0.1" "$@" >"$SANDBOX/resolv.conf"; }
+
+# --- names res_hnok refuses -------------------------------------------------
+# glibc 2.36's gethostbyname4_r, 2_r and 1_r send nothing for them;
+# gethostbyname3_r sends them (measured: NSD counts its queries).
+use_config "stages mx a"
+for name in 'a..b' 'foo bar' 'x_y!.test' '-a.example.test' '*.example.test'; do
+	for args in "4" "2 inet" "1" "3 inet"; do
+		set -- $args
+		q0=$(dns_queries)
+		theirs=$(dns_says "$1" "$name" ${2:+"$2"})
+		q1=$(dns_queries)
+		ours=$(call "$1" "$name" ${2:+"$2"})
+		q2=$(dns_queries)
+		expect "res_hnok '$name' ($1_r): what nss_dns says" "$theirs" "$ours"
+		expect "res_hnok '$name' ($1_r): as many queries as nss_dns sent" \
+			"$((q1 - q0))" "$((q2 - q1))"
+	done
+done
+
+# --- out of descriptors -------------------------------------------------------
+# nsscall emfile: a lookup, the same with every descriptor taken
+# (RLIMIT_NOFILE lowered), and the same with them back.
+for stages in "a" "mx a"; do
+	use_config "stages $stages"
+	theirs=$(dns_says emfile 3 plain.example.test inet)
+	ours=$(call emfile 3 plain.example.test inet)
+	expect "EMFILE, stages $stages: what nss_dns says, before, during and after" "$theirs" "$ours"
+	expect "EMFILE, stages $stages: UNAVAIL, NETDB_INTERNAL" \
+		"status=UNAVAIL errno=0 herrno=NETDB_INTERNAL thread_errno=0" "$(echo "$ours" | sed -n 2p)"
+done
+"$top_builddir/tests/client/nbns_responder" 127.0.0.1 good 192.0.2.77 "$SANDBOX/nbns.log" \
+	</dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+sleep 0.2
+use_config "stages wins" "wins_server 127.0.0.1" "lmhosts none"
+out=$(call emfile 3 filesrv inet)
+expect "EMFILE in the wins stage: the server answers before" \
+	"status=SUCCESS errno=0 herrno=0 ttl=300 canon=filesrv name=filesrv aliases= addrs=192.0.2.77" \
+	"$(echo "$out" | sed -n 1p)"
+expect "EMFILE in the wins stage: UNAVAIL, NETDB_INTERNAL, as nss_dns for DNS" \
+	"$(dns_says emfile 3 plain.example.test inet | sed -n 2p)" "$(echo "$out" | sed -n 2p)"
+expect "EMFILE in the wins stage: the server is not marked down, it answers next" \
+	"$(echo "$out" | sed -n 1p)" "$(echo "$out" | sed -n 3p)"
+
+tap_done
