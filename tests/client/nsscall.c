@@ -6,6 +6,8 @@
  *   nsscall MODULE.so 3|2 NAME inet|inet6 [BUFLEN]
  *   nsscall MODULE.so 1 NAME [BUFLEN]          gethostbyname_r
  *   nsscall MODULE.so grow4 NAME BUFLEN        4_r, doubling BUFLEN on ERANGE
+ *   nsscall MODULE.so late4 NAME BUFLEN MS     4_r with BUFLEN (ERANGE), then after MS
+ *                                              ms with 64 KB: a retry that comes late
  *   nsscall MODULE.so timed4 NAME COUNT        4_r COUNT times in this process,
  *                                              each line ending in ms=<duration>
  *   nsscall MODULE.so emfile 3 NAME inet|inet6 one call to warm up, then with every
@@ -376,6 +378,12 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "4") == 0 || strcmp(mode, "grow4") == 0)
 		return call4(mod, name, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096,
 			     strcmp(mode, "grow4") == 0);
+	if (strcmp(mode, "late4") == 0 && argc > 5) {
+		call4(mod, name, strtoul(argv[4], NULL, 0), 0);
+		fflush(stdout);
+		usleep((useconds_t)atoi(argv[5]) * 1000);
+		return call4(mod, name, 65536, 0);
+	}
 	if (strcmp(mode, "timed4") == 0)
 		return call4_timed(mod, name, argc > 4 ? atoi(argv[4]) : 1);
 	if (strcmp(mode, "emfile") == 0 && argc > 5)

@@ -56,4 +56,27 @@ expect "EMFILE in the wins stage: UNAVAIL, NETDB_INTERNAL, as nss_dns for DNS" \
 expect "EMFILE in the wins stage: the server is not marked down, it answers next" \
 	"$(echo "$out" | sed -n 1p)" "$(echo "$out" | sed -n 3p)"
 
+# --- the ERANGE replay ---------------------------------------------------------
+# glibc retries at once with a bigger buffer: that retry, and only that one,
+# gets the kept answer.  Each lookup of mxdom.example.test costs 2 queries
+# (the A search and the MX, whose reply carries the exchangers' glue).
+use_config "stages mx a"
+q0=$(dns_queries)
+out=$(call late4 mxdom.example.test 8 0)
+expect "an immediate retry after ERANGE is replayed: no new query" 2 $(($(dns_queries) - q0))
+expect "an immediate retry after ERANGE: the answer" \
+	"status=SUCCESS errno=0 herrno=0 ttl=300 name=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11" \
+	"$(echo "$out" | sed -n 2p)"
+q0=$(dns_queries)
+call late4 mxdom.example.test 8 1500 >/dev/null
+expect "a retry 1.5 s after ERANGE is a new lookup: it asks again" 4 $(($(dns_queries) - q0))
+call late4 mxdom.example.test 8 600 >"$SANDBOX/late.out" &
+late=$!
+sleep 0.2
+use_config "stages a"
+wait "$late"
+expect "the config changed between ERANGE and the retry: the new settings answer (the zone's A)" \
+	"status=SUCCESS errno=0 herrno=0 ttl=300 name=mxdom.example.test addrs=192.0.2.1" \
+	"$(sed -n 2p "$SANDBOX/late.out")"
+
 tap_done
