@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *type_name(int type)
 {
@@ -46,6 +47,78 @@ static int use_servers(res_state res, const struct mxf_config *cfg)
 	return 0;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The longest one query takes when no server answers, in ms: libresolv
+ * (resolv/res_send.c) makes RETRY rounds over NSCOUNT servers, and waits
+ * RETRANS << ns seconds for server ns, divided by NSCOUNT when ns > 0, at
+ * least 1 s (send_dg's "Compute timeout"). */
+static int64_t worst_query_ms(int retrans, int retry, int nscount)
+{
+	int64_t round = 0;
+
+	for (int ns = 0; ns < nscount; ns++) {
+		int64_t s = (int64_t)retrans << ns;
+		if (ns > 0)
+			s /= nscount;
+		round += s > 0 ? s : 1;
+	}
+	return round * retry * 1000;
+}
+
+/* Sets the next query's timeout and attempts so that it ends by the
+ * deadline: fewer attempts first, then a shorter timeout.  False when not
+ * even one attempt of 1 s fits. */
+static bool fit_query(struct mxf_dns *dns)
+{
+	int64_t end = dns->phase_end < dns->deadline ? dns->phase_end : dns->deadline;
+	int64_t left = end - now_ms();
+	int retrans = dns->retrans, retry = dns->retry;
+	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
+
+	while (worst_query_ms(retrans, retry, nscount) > left) {
+		if (retry > 1)
+			retry--;
+		else if (retrans > 1)
+			retrans--;
+		else
+			return false;
+	}
+	dns->res.retrans = retrans;
+	dns->res.retry = retry;
+	return true;
+}
+
+static void start_deadline(struct mxf_dns *dns)
+{
+	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
+
+	dns->retrans = dns->res.retrans > 0 ? dns->res.retrans : 1;
+	dns->retry = dns->res.retry > 0 ? dns->res.retry : 1;
+	dns->query_ms = worst_query_ms(dns->retrans, dns->retry, nscount);
+	dns->deadline = now_ms() + (2 * dns->query_ms < MXF_DNS_MAX_MS ? 2 * dns->query_ms
+									: MXF_DNS_MAX_MS);
+	dns->phase_end = dns->deadline;
+}
+
+void mxf_dns_begin_exchangers(struct mxf_dns *dns)
+{
+	int64_t end = now_ms() + dns->query_ms;
+
+	dns->phase_end = end < dns->deadline ? end : dns->deadline;
+}
+
+bool mxf_dns_stop_exchangers(const struct mxf_dns *dns, enum mxf_outcome o)
+{
+	return mxf_outcome_is_temporary(o) || now_ms() >= dns->phase_end;
+}
+
 enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 {
 	memset(dns, 0, sizeof(*dns));
@@ -65,6 +138,7 @@ enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
 	}
+	start_deadline(dns);
 	return MXF_FOUND;
 }
 
@@ -115,6 +189,11 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 	unsigned char *buf = dns->buf;
 	int len;
 
+	if (!fit_query(dns)) {
+		mxf_trace(dns->trace, "DNS %s %s: not asked, the lookup's time is spent", name,
+			  type_name(type));
+		return MXF_UNREACHABLE;
+	}
 	errno = 0;
 	if (search)
 		len = res_nsearch(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);

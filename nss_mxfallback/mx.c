@@ -84,16 +84,19 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 			  w->mx[i].host[0] != '\0' ? w->mx[i].host : ".");
 	mxf_trace(q->trace, "using %u exchanger(s) (mx_targets %s, mx_max_hosts %u)", chosen,
 		  q->cfg->mx_targets_all ? "all" : "best", q->cfg->mx_max_hosts);
+	mxf_dns_begin_exchangers(&q->dns);
 	for (unsigned i = 0; i < chosen; i++) {
 		const struct mxf_mx *mx = &w->mx[w->order[i]];
 		enum mxf_outcome o = exchanger_addresses(q, w, mx->host, ans);
 		if (o != MXF_FOUND) {
 			worst = mxf_outcome_heavier(worst, o);
-			continue;
+		} else {
+			mxf_answer_lower_ttl(ans, mx->ttl);
+			if (best == NULL)
+				best = mx->host;
 		}
-		mxf_answer_lower_ttl(ans, mx->ttl);
-		if (best == NULL)
-			best = mx->host;
+		if (mxf_dns_stop_exchangers(&q->dns, o))
+			break; /* the exchangers' time is one query's (dns.h) */
 	}
 	if (best != NULL) {
 		name_answer(w, best, ans);

@@ -79,4 +79,41 @@ expect "the config changed between ERANGE and the retry: the new settings answer
 	"status=SUCCESS errno=0 herrno=0 ttl=300 name=mxdom.example.test addrs=192.0.2.1" \
 	"$(sed -n 2p "$SANDBOX/late.out")"
 
+# --- one deadline per lookup -----------------------------------------------------
+# dns_responder on 127.0.0.1:5300 answers the MX of mxsilentN with N
+# exchangers whose own queries it never answers.  With timeout:1 attempts:2
+# and one server, nss_dns spends at most 2 s on one name whose server is
+# silent; the module's DNS part at most twice that: 4 s (the MX query's
+# budget, and one for all exchangers together), here plus 0.5 s for
+# starting the process.  The exchangers stop at the first timeout.
+"$top_builddir/tests/client/dns_responder" 5300 </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+resolv "options timeout:1 attempts:2"
+use_config "stages mx a" "mx_targets all" "mx_max_hosts 100" "dns_server 127.0.0.1:5300"
+sleep 0.2
+for n in 1 3 30; do
+	for args in "3 mxsilent$n.hostile.test. inet" "4 mxsilent$n.hostile.test."; do
+		t0=$(ms)
+		# shellcheck disable=SC2086
+		out=$(call $args)
+		elapsed=$(($(ms) - t0))
+		expect "$n silent exchanger(s), ${args%% *}_r: TRY_AGAIN, never the domain's own address" \
+			"status=UNAVAIL errno=EAGAIN herrno=TRY_AGAIN" "$out"
+		expect_match "$n silent exchanger(s), ${args%% *}_r: within 2 x 2 s ($elapsed ms)" \
+			"^(19[0-9][0-9]|[2-3][0-9][0-9][0-9]|4[0-4][0-9][0-9])$" "$elapsed"
+	done
+done
+# Twelve silent WINS servers (nobody holds these addresses on the test
+# network), each allowed 9 s x 10: the stage ends after 9 s in all.
+add_test_net 137
+servers=$(seq 80 91 | sed "s/^/$WINS_NET./" | paste -sd' ' -)
+use_config "stages wins" "wins_server $servers" "wins_timeout 9000" "wins_retries 10" "lmhosts none"
+t0=$(ms)
+out=$(call 3 silentbox inet)
+elapsed=$(($(ms) - t0))
+expect "12 silent WINS servers: not found" "status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" "$out"
+expect_match "12 silent WINS servers: the stage ends after 9 s ($elapsed ms)" \
+	"^(89[0-9][0-9]|9[0-4][0-9][0-9])$" "$elapsed"
+resolv "search example.test" "options timeout:1 attempts:2"
+
 tap_done
