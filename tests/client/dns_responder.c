@@ -3,10 +3,11 @@
  * label of its name; the right address for NAME is 192.0.2.20x, a wrong one
  * is always 192.0.2.66.  Stops after 600 s or when killed.
  *
- *   dns_responder PORT
+ *   dns_responder PORT [ADDR]     ADDR instead of 127.0.0.1 (then the
+ *                                 wrongaddr mode answers from ADDR:PORT+1)
  *
  * good wrongid wrongaddr wrongport othername ptrloop ptroob longname
- * countlie truncated cnameloop chain20 many slow silent servfail
+ * countlie truncated cnameloop chain20 many slow silent servfail refused
  * mxsilentN (N = 1..99): the MX query gets N exchangers of preference 10,
  * silent.xI.hostile.test, whose queries are never answered; an A query
  * gets the wrong address (the domain's own must never be used then).
@@ -144,6 +145,8 @@ static void answer(int fd, int fd_port, int fd_addr, const unsigned char *q, siz
 		return;
 	if (strcmp(mode, "servfail") == 0) {
 		start(&r, q, qlen, 2);
+	} else if (strcmp(mode, "refused") == 0) {
+		start(&r, q, qlen, 5);
 	} else if (strcmp(mode, "wrongid") == 0 || strcmp(mode, "wrongport") == 0 ||
 		   strcmp(mode, "wrongaddr") == 0 || strcmp(mode, "othername") == 0) {
 		good(&r, q, qlen, 1, WRONG);
@@ -247,12 +250,13 @@ int main(int argc, char **argv)
 	struct sockaddr_in from;
 	time_t end = time(NULL) + 600;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return 2;
 	int port = atoi(argv[1]);
-	int fd = udp_socket("127.0.0.1", port);
-	int fd_port = udp_socket("127.0.0.1", port + 1);
-	int fd_addr = udp_socket("127.0.0.2", port);
+	const char *addr = argc == 3 ? argv[2] : "127.0.0.1";
+	int fd = udp_socket(addr, port);
+	int fd_port = udp_socket(addr, port + 1);
+	int fd_addr = argc == 3 ? fd_port : udp_socket("127.0.0.2", port);
 
 	while (time(NULL) < end) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };

@@ -31,6 +31,75 @@ for name in 'a..b' 'foo bar' 'x_y!.test' '-a.example.test' '*.example.test'; do
 	done
 done
 
+# --- the module with "stages a" is nss_dns ------------------------------------
+# resolv.conf shapes (search lists of 1, 6, 7 and 8 domains, where only the
+# last exists; "search ."; "domain"; ndots; rotate; attempts; HOSTALIASES)
+# x names x the four entry points: status, errno, h_errno, addresses,
+# canonical name and aliases as _nss_dns_* gives them.  nss_dns leaves a
+# stale h_errno on a 4_r success, the module says 0: that alone is evened.
+norm() { sed 's/herrno=[A-Z_]* ttl/herrno=0 ttl/'; }
+d() { seq "$1" | sed 's/^/d/; s/$/.test/' | paste -sd' ' -; }
+printf 'myalias plain.example.test\n' >"$SANDBOX/hostaliases"
+shapes=(
+	"nameserver 127.0.0.1"
+	"nameserver 127.0.0.1|search ."
+	"nameserver 127.0.0.1|domain example.test"
+	"nameserver 127.0.0.1|search example.test"
+	"nameserver 127.0.0.1|search $(d 5) example.test"
+	"nameserver 127.0.0.1|search $(d 6) example.test"
+	"nameserver 127.0.0.1|search $(d 7) example.test"
+	"nameserver 127.0.0.1|search example.test|options ndots:2"
+	"nameserver 127.0.0.1|search example.test|options ndots:5"
+	"nameserver 127.0.0.1|nameserver ::1|search example.test|options rotate"
+	"nameserver 127.0.0.1|search example.test|options attempts:2 timeout:1"
+	"HOSTALIASES|nameserver 127.0.0.1|search example.test"
+)
+names=(plain a.sub plain.example.test. PLAIN.EXAMPLE.TEST 'a..b' 'foo bar' nosuch ttl
+	x.broken.test x.broken.test. www myalias mxdom)
+for shape in "${shapes[@]}"; do
+	unset HOSTALIASES
+	case "$shape" in HOSTALIASES*) export HOSTALIASES="$SANDBOX/hostaliases" ;; esac
+	echo "${shape#HOSTALIASES|}" | tr '|' '\n' >"$SANDBOX/resolv.conf"
+	label="[${shape//|/; }]"
+	use_config "stages a"
+	fails=0
+	for name in "${names[@]}"; do
+		for args in "4" "3 inet" "3 inet6" "2 inet6" "1"; do
+			set -- $args
+			theirs=$(dns_says "$1" "$name" ${2:+"$2"} | norm)
+			ours=$(call "$1" "$name" ${2:+"$2"})
+			if [ "$theirs" != "$ours" ]; then
+				fails=$((fails + 1))
+				echo "# $label $1_r $2 '$name': nss_dns: $theirs"
+				echo "#   module:  $ours"
+			fi
+		done
+	done
+	expect "stages a = nss_dns, ${#names[@]} names x 5 calls: $label" 0 "$fails"
+	# stages mx a: the MX is asked where the A search stopped, and nothing
+	# else: nss_dns's queries for the name, plus one (none when the search
+	# found nothing).  mxdom's answer is its best exchanger (the zone).
+	use_config "stages mx a"
+	for name in mxdom plain a.sub; do
+		q0=$(dns_queries)
+		theirs=$(dns_says 3 "$name" inet)
+		q1=$(dns_queries)
+		ours=$(call 3 "$name" inet)
+		q2=$(dns_queries)
+		case "$theirs" in status=SUCCESS*) extra=1 ;; *) extra=0 ;; esac
+		expect "stages mx a, $name: the A search's queries + $extra MX query: $label" \
+			$((q1 - q0 + extra)) $((q2 - q1))
+		case "$name:$theirs" in
+		mxdom:status=SUCCESS*)
+			expect "stages mx a, mxdom: the best exchanger of the name reached: $label" \
+				"status=SUCCESS errno=0 herrno=0 ttl=300 canon=mx1.mxdom.example.test name=mx1.mxdom.example.test aliases=mxdom.example.test addrs=192.0.2.11" "$ours" ;;
+		*) expect "stages mx a, $name: what nss_dns says (no MX): $label" "$theirs" "$ours" ;;
+		esac
+	done
+done
+unset HOSTALIASES
+resolv "search example.test" "options timeout:1 attempts:2"
+
 # --- out of descriptors -------------------------------------------------------
 # nsscall emfile: a lookup, the same with every descriptor taken
 # (RLIMIT_NOFILE lowered), and the same with them back.
