@@ -100,6 +100,64 @@ done
 unset HOSTALIASES
 resolv "search example.test" "options timeout:1 attempts:2"
 
+# --- README's status table is what is measured here ----------------------------
+# readme_row OUTCOME: "STATUS H_ERRNO ERRNO" from the table's row, "-" for
+# an empty errno; short OUT: the same from an nsscall line.
+readme_row() {
+	awk -F'|' -v key="$1" '{ o = $2; gsub(/^ +| +$/, "", o) } o == key {
+		for (i = 3; i <= 5; i++) { gsub(/^ +| +$/, "", $i); if ($i == "") $i = "-" }
+		print $3, $4, $5 }' "$top_srcdir/README"
+}
+short() { sed -n 's/^status=\([A-Z]*\) errno=\([A-Z0-9]*\) herrno=\([A-Z_0-9]*\).*/\1 \3 \2/p' | sed 's/ 0$/ -/'; }
+# row OUTCOME "NSSCALL ARGS" [module-only]: the table, the module, nss_dns.
+row() {
+	local want ours theirs
+	want=$(readme_row "$1")
+	# shellcheck disable=SC2086
+	ours=$(call $2 | short)
+	expect "README row '$1': the module measures it" "$want" "$ours"
+	if [ -z "${3:-}" ]; then
+		# shellcheck disable=SC2086
+		theirs=$(dns_says $2 | short)
+		expect "README row '$1': nss_dns measures it" "$want" "$theirs"
+	fi
+}
+"$top_builddir/tests/client/dns_responder" 53 127.0.0.9 </dev/null >/dev/null 2>&1 &
+PIDS="$PIDS $!"
+use_config "stages mx a"
+resolv "search example.test" "options timeout:1 attempts:1"
+row "found" "3 plain.example.test inet"
+row "no such name (NXDOMAIN), or no stage knew" "3 nosuch.example.test inet"
+row "the name has no address (NODATA), or a null MX" "3 v4host.example.test inet6"
+row "the name has no address (NODATA), or a null MX" "3 nullmx.example.test inet" module-only
+row "a CNAME (chain or loop) without address" "3 v4alias.example.test inet6"
+row "SERVFAIL, then NXDOMAIN for a later search-list name" "3 x.broken.test inet"
+row "a name res_hnok refuses (4_r, 2_r and 1_r only)" "4 foo_bar!"
+row "a name res_hnok refuses (4_r, 2_r and 1_r only)" "2 foo_bar! inet"
+row "the caller's buffer is too small" "3 plain.example.test inet 16"
+expect "README row 'out of file descriptors': the module measures it" \
+	"$(readme_row "out of file descriptors (socket() fails: EMFILE)")" \
+	"$(call emfile 3 plain.example.test inet | sed -n 2p | short)"
+expect "README row 'out of file descriptors': nss_dns measures it" \
+	"$(readme_row "out of file descriptors (socket() fails: EMFILE)")" \
+	"$(dns_says emfile 3 plain.example.test inet | sed -n 2p | short)"
+# 127.0.0.9 is dns_responder: the first label of the name says what it does.
+printf 'nameserver 127.0.0.9\nsearch example.test\noptions timeout:1 attempts:1\n' \
+	>"$SANDBOX/resolv.conf"
+row "REFUSED from every server" "3 refused.x. inet"
+row "REFUSED from every server" "3 refused.x inet"
+row "a malformed reply" "3 truncated.x. inet"
+row "SERVFAIL for every name tried" "3 servfail.x inet"
+row "SERVFAIL for every name tried" "3 servfail.x. inet"
+row "no DNS server answered in time" "3 silent.x. inet"
+use_config "no_such_key yes"
+row "the config file cannot be parsed" "3 plain.example.test inet" module-only
+resolv "search example.test" "options timeout:1 attempts:2"
+use_config "stages mx a"
+expect "README's status table: every row measured above" "" \
+	"$(awk -F'|' 'f && /^\|/ { o = $2; gsub(/^ +| +$/, "", o); print o } /^\| outcome/ { f = 1 } f && !/^\|/ { f = 0 }' "$top_srcdir/README" |
+		grep -v -e '^-*$' | while read -r o; do grep -qF "row \"$o\"" "$0" || grep -qF "readme_row \"$o\"" "$0" || echo "$o"; done)"
+
 # --- out of descriptors -------------------------------------------------------
 # nsscall emfile: a lookup, the same with every descriptor taken
 # (RLIMIT_NOFILE lowered), and the same with them back.
