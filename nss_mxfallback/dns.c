@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,12 +127,14 @@ enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 		return MXF_NO_RESOURCES;
 	}
 	dns->ready = true;
-	dns->msg = malloc(sizeof(*dns->msg) + NS_MAXMSG);
+	/* One block: two readers and the reply buffer. */
+	dns->msg = malloc(2 * sizeof(*dns->msg) + NS_MAXMSG);
 	if (dns->msg == NULL) {
 		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
 	}
-	dns->buf = (unsigned char *)(dns->msg + 1);
+	dns->kept = dns->msg + 1;
+	dns->buf = (unsigned char *)(dns->msg + 2);
 	if (cfg->n_dns_servers > 0 && use_servers(&dns->res, cfg) != 0) {
 		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
@@ -148,6 +149,7 @@ void mxf_dns_close(struct mxf_dns *dns)
 		res_nclose(&dns->res);
 	free(dns->msg);
 	dns->msg = NULL;
+	dns->kept = NULL;
 	dns->buf = NULL;
 	dns->ready = false;
 }

@@ -45,6 +45,7 @@ struct mxf_dns {
 	int retrans, retry; /* resolv.conf's, before any query was cut to fit */
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
 	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
+	struct mxf_dnsmsg *kept; /* for a reply kept across queries (the search's) */
 	bool debug;
 	int sys_errno; /* with MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	const struct mxf_trace *trace;

@@ -1,10 +1,7 @@
 /* The per-lookup state stages share. */
 #include "stage.h"
 
-#include "log.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -34,7 +31,6 @@ void mxf_query_finish(struct mxf_query *q)
 	if (q->dns_opened)
 		mxf_dns_close(&q->dns);
 	q->dns_opened = false;
-	free(q->walk);
 	q->walk = NULL;
 }
 
@@ -52,11 +48,7 @@ static enum mxf_outcome walk(struct mxf_query *q)
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
-	q->walk = malloc(sizeof(*q->walk));
-	if (q->walk == NULL) {
-		q->dns.sys_errno = ENOMEM;
-		return MXF_NO_RESOURCES;
-	}
+	q->walk = dns->kept;
 	mxf_query_families(q, families);
 	o = mxf_dns_query_into(dns, q->name, families[0] == AF_INET ? ns_t_a : ns_t_aaaa, true,
 			       q->walk);

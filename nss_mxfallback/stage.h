@@ -26,7 +26,7 @@ struct mxf_query {
 	 * stage asks its MX, the a stage its other family. */
 	bool walked;
 	enum mxf_outcome walk_outcome;
-	struct mxf_dnsmsg *walk; /* the walk's reply (heap; NULL until walked) */
+	struct mxf_dnsmsg *walk; /* the walk's reply (in DNS; NULL until walked) */
 	char found_at[NS_MAXDNAME];
 	const struct mxf_trace *trace; /* NULL in the module */
 };
