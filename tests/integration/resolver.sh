@@ -241,6 +241,27 @@ elapsed=$(($(ms) - t0))
 expect "12 silent WINS servers: not found" "status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" "$out"
 expect_match "12 silent WINS servers: the stage ends after 9 s ($elapsed ms)" \
 	"^(89[0-9][0-9]|9[0-4][0-9][0-9])$" "$elapsed"
+# Three servers, the first answering only the MX (dns_responder on
+# 127.0.0.9), two nobody (198.18.0.80 and .81): what nss_dns spends on one
+# name they all ignore is measured, and the module, whose exchangers they
+# all ignore, must stay within twice that, yet give the exchangers their
+# time (libresolv waits 2 s, 4/3 s and 8/3 s, rounded down, per server).
+printf 'nameserver 127.0.0.9\nnameserver %s.80\nnameserver %s.81\noptions timeout:2 attempts:1\n' \
+	"$WINS_NET" "$WINS_NET" >"$SANDBOX/resolv.conf"
+use_config "stages mx a" "mx_targets all" "mx_max_hosts 100"
+t0=$(ms)
+theirs=$(dns_says 3 silent.x. inet)
+t_dns=$(($(ms) - t0))
+t0=$(ms)
+ours=$(call 3 mxsilent3.hostile.test. inet)
+t_mod=$(($(ms) - t0))
+echo "# 3 servers, timeout:2: nss_dns $t_dns ms for one silent name, the module $t_mod ms"
+expect "3 servers: nss_dns's answer for a silent name" "status=UNAVAIL errno=EAGAIN herrno=TRY_AGAIN" "$theirs"
+expect "3 servers, 3 silent exchangers: TRY_AGAIN" "$theirs" "$ours"
+expect "3 servers: the module within twice nss_dns's time, with 0.5 s to spare" yes \
+	"$([ "$t_mod" -le $((2 * t_dns + 500)) ] && echo yes || echo "no: $t_mod vs $t_dns")"
+expect "3 servers: the exchangers had nss_dns's time for one name" yes \
+	"$([ "$t_mod" -ge $((t_dns - 200)) ] && echo yes || echo "no: $t_mod vs $t_dns")"
 resolv "search example.test" "options timeout:1 attempts:2"
 
 tap_done
