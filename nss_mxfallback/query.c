@@ -1,7 +1,6 @@
 /* The per-lookup state stages share. */
 #include "stage.h"
 
-
 #include <string.h>
 #include <sys/socket.h>
 
