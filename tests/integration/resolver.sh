@@ -55,7 +55,7 @@ shapes=(
 	"HOSTALIASES|nameserver 127.0.0.1|search example.test"
 )
 names=(plain a.sub plain.example.test. PLAIN.EXAMPLE.TEST 'a..b' 'foo bar' nosuch ttl
-	x.broken.test x.broken.test. www myalias mxdom)
+	x.broken.test x.broken.test. www txtalias myalias mxdom)
 for shape in "${shapes[@]}"; do
 	unset HOSTALIASES
 	case "$shape" in HOSTALIASES*) export HOSTALIASES="$SANDBOX/hostaliases" ;; esac
@@ -131,6 +131,8 @@ row "no such name (NXDOMAIN), or no stage knew" "3 nosuch.example.test inet"
 row "the name has no address (NODATA), or a null MX" "3 v4host.example.test inet6"
 row "the name has no address (NODATA), or a null MX" "3 nullmx.example.test inet" module-only
 row "a CNAME (chain or loop) without address" "3 v4alias.example.test inet6"
+row "a CNAME (chain or loop) without address" "2 txtalias.example.test inet"
+row "the same from gethostbyname4_r" "4 txtalias.example.test"
 row "SERVFAIL, then NXDOMAIN for a later search-list name" "3 x.broken.test inet"
 row "a name res_hnok refuses (4_r, 2_r and 1_r only)" "4 foo_bar!"
 row "a name res_hnok refuses (4_r, 2_r and 1_r only)" "2 foo_bar! inet"
@@ -150,6 +152,27 @@ row "a malformed reply" "3 truncated.x. inet"
 row "SERVFAIL for every name tried" "3 servfail.x inet"
 row "SERVFAIL for every name tried" "3 servfail.x. inet"
 row "no DNS server answered in time" "3 silent.x. inet"
+# The same server behind the search list: stages a is nss_dns here too.
+use_config "stages a"
+for shape in "" "search example.test" "search ." "search d1.test example.test|options ndots:2"; do
+	printf 'nameserver 127.0.0.9\n%s\noptions timeout:1 attempts:1\n' "$shape" | tr '|' '\n' \
+		>"$SANDBOX/resolv.conf"
+	fails=0
+	for name in refused.x refused.x. refused servfail.x servfail good.x cnameloop.x chain20.x \
+		truncated.x wrongid.x; do
+		for args in "4" "3 inet" "2 inet6" "1"; do
+			set -- $args
+			theirs=$(dns_says "$1" "$name" ${2:+"$2"} | norm)
+			ours=$(call "$1" "$name" ${2:+"$2"})
+			if [ "$theirs" != "$ours" ]; then
+				fails=$((fails + 1))
+				echo "# [$shape] $1_r $2 '$name': nss_dns: $theirs"
+				echo "#   module:  $ours"
+			fi
+		done
+	done
+	expect "stages a = nss_dns with a misbehaving server, 10 names x 4 calls: [$shape]" 0 "$fails"
+done
 use_config "no_such_key yes"
 row "the config file cannot be parsed" "3 plain.example.test inet" module-only
 resolv "search example.test" "options timeout:1 attempts:2"
