@@ -32,7 +32,6 @@ static struct {
 	char path[PATH_MAX];
 	struct mxf_file_id id;
 	struct snapshot *current; /* NULL: the file is broken */
-	unsigned long reads; /* the generation of the latest snapshot */
 } cache; /* guarded by cache_lock */
 
 /* Drops one hold of SNAP; the caller holds cache_lock.  True when SNAP is
@@ -131,8 +130,6 @@ static struct snapshot *refresh(const char *path, int *status)
 	if (reload(path, &snap->cfg) != 0) {
 		free(snap);
 		snap = NULL;
-	} else {
-		snap->cfg.generation = ++cache.reads;
 	}
 	cache.current = snap;
 	cache.filled = true;
