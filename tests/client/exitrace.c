@@ -8,8 +8,9 @@
  * dlopen: each thread calls the module's _nss_mxfallback_gethostbyname2_r /
  *         _gethostbyaddr_r directly (MODULE.so dlopen()ed).
  * An argument that is a dotted quad is looked up in reverse.  Thread i
- * starts at argument i and goes round them for ever; the main thread
- * sleeps DELAY_US microseconds and calls exit(0).  Exit status 0 unless
+ * starts at argument i and goes round them for ever; once every thread has
+ * been round them once (the module's files are read), the main thread
+ * sleeps DELAY_US microseconds more and calls exit(0).  Exit status 0 unless
  * something crashed (a signal, or the sanitizer's exit code).
  */
 #include <arpa/inet.h>
@@ -18,6 +19,7 @@
 #include <netdb.h>
 #include <nss.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +54,26 @@ static void lookup(const char *name, char *buf, size_t len)
 	}
 }
 
+/* _dl_fini finalises the module (loaded after this program) before this
+ * program: a program whose own destructors take a while, as many do,
+ * leaves its threads running in the module after the module's destructors
+ * ran.  20 ms of that makes a use after free there show as a crash. */
+__attribute__((destructor)) static void linger(void)
+{
+	usleep(20000);
+}
+
+static atomic_int warm; /* threads that went once round the names */
+
 static void *worker(void *arg)
 {
 	char *buf = malloc(8192);
 
-	for (long i = (long)arg;; i++)
+	for (long i = (long)arg;; i++) {
 		lookup(names[i % n_names], buf, 8192);
+		if (i == (long)arg + n_names - 1)
+			warm++;
+	}
 	return NULL;
 }
 
@@ -83,6 +99,8 @@ int main(int argc, char **argv)
 		if (pthread_create(&t, NULL, worker, (void *)i) != 0)
 			return 2;
 	}
+	while (warm < threads)
+		usleep(100);
 	usleep((useconds_t)delay);
 	exit(0);
 }
