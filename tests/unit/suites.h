@@ -10,5 +10,6 @@ Suite *answer_suite(void);
 Suite *pack_suite(void);
 Suite *nbns_suite(void);
 Suite *lmhosts_suite(void);
+Suite *lmhosts_files_suite(void);
 
 #endif
