@@ -24,6 +24,7 @@
 #include "snapshot.h"
 #include "stage.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
