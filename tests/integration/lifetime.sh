@@ -62,6 +62,12 @@ for changed in "$L" "$SANDBOX/chain/8"; do
 		"$(opens "$SANDBOX/chain/9")"
 	expect "change of ${changed#$SANDBOX/}: the config read once" 1 "$(opens "$NSS_MXFALLBACK_CONF")"
 done
+strace -f -qq -o "$SANDBOX/strace.log" -e trace=openat \
+	"$CLIENT/rebuild" "$NSS_MXFALLBACK_CONF" 16 deep8 192.0.2.108 >"$SANDBOX/out" 2>&1
+expect "change of the config: every answer right" "36 lookups, 0 wrong" "$(cat "$SANDBOX/out")"
+expect "change of the config, noticed by 16 threads: read twice in all" 2 \
+	"$(opens "$NSS_MXFALLBACK_CONF")"
+expect "change of the config: the LMHOSTS files read once" 1 "$(opens "$L")"
 
 # --- exit() while threads resolve ---------------------------------------------
 # LMHOSTS first, so the threads spend most of their time in the table the
