@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -138,6 +139,22 @@ START_TEST(test_alternate_uses_the_first_readable_include)
 }
 END_TEST
 
+/* A FIFO, a directory or a device is no LMHOSTS file: skipped at once (a
+ * FIFO opened without O_NONBLOCK would wait for a writer for ever). */
+START_TEST(test_include_of_something_not_a_file_is_skipped)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	write_file("lmhosts", "#BEGIN_ALTERNATE\n#INCLUDE fifo\n#INCLUDE /dev/zero\n#INCLUDE /tmp\n"
+			      "#INCLUDE a\n#END_ALTERNATE\n192.0.2.2 after\n");
+	write_file("a", "192.0.2.1 a\n");
+	ck_assert_str_eq(lookup("a"), "192.0.2.1");
+	ck_assert_str_eq(lookup("after"), "192.0.2.2");
+}
+END_TEST
+
 /* Includes nest MXF_LM_MAX_INCLUDE_DEPTH (8) deep: file N names dN. */
 START_TEST(test_includes_nest_eight_deep)
 {
@@ -177,6 +194,7 @@ Suite *lmhosts_files_suite(void)
 	tcase_add_test(tc, test_self_include_stops_the_rest);
 	tcase_add_test(tc, test_repeated_include_is_no_loop);
 	tcase_add_test(tc, test_alternate_uses_the_first_readable_include);
+	tcase_add_test(tc, test_include_of_something_not_a_file_is_skipped);
 	tcase_add_test(tc, test_includes_nest_eight_deep);
 	tcase_add_test(tc, test_reverse_skips_a_name_forward_lookups_do_not_give);
 	suite_add_tcase(s, tc);
