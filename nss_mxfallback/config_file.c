@@ -110,7 +110,8 @@ int mxf_config_acquire(const struct mxf_config **cfg)
 
 void mxf_config_release(const struct mxf_config *cfg)
 {
-	const struct loaded *l = (const struct loaded *)cfg;
+	/* cfg is the first member of a struct loaded, which malloc() aligned */
+	const struct loaded *l = (const struct loaded *)(const void *)cfg;
 
 	mxf_snap_release(&cache, l->snap);
 }
