@@ -11,5 +11,6 @@ Suite *pack_suite(void);
 Suite *nbns_suite(void);
 Suite *lmhosts_suite(void);
 Suite *lmhosts_files_suite(void);
+Suite *snapshot_suite(void);
 
 #endif
