@@ -97,9 +97,10 @@ static int32_t reported_ttl(const struct mxf_answer *ans)
 
 /* A stage that said FOUND without a name or an address of the family asked
  * is a bug of ours, not an answer: refused before packing (pack.c requires
- * both), as nss_dns refuses a reply it cannot use: UNAVAIL with NO_RECOVERY
- * (resolv/nss_dns/dns-host.c, getanswer_r's "bad" replies), errno EBADMSG.
- * Logged once per process. */
+ * both).  The status is the one not_found gives a malformed reply (UNAVAIL,
+ * h_errno NO_RECOVERY: an answer that cannot be used, and retrying will not
+ * help), with errno EBADMSG to tell it apart; the next source on the hosts
+ * line answers.  Logged once per process. */
 static bool refuse_unusable(const struct mxf_result *res, int family, int *errnop,
 			    int *h_errnop, enum nss_status *status)
 {
