@@ -88,41 +88,73 @@ static bool answers_host_lookup(const struct mxf_lm_entry *e, const unsigned cha
 	       (e->suffix < 0 || e->suffix == 0x00 || e->suffix == 0x20);
 }
 
+/* The entries a host lookup of KEY uses, in file order: the first one that
+ * answers, and after it, if it is #MH, every later #MH one. */
+struct walk {
+	uint32_t at;
+	unsigned used;
+	bool multihomed;
+};
+
+static void walk_start(const struct mxf_lm_table *t, const unsigned char *key, struct walk *w)
+{
+	w->at = t->n_buckets == 0 ? 0 : t->by_name[hash_key(key) & (t->n_buckets - 1)];
+	w->used = 0;
+	w->multihomed = false;
+}
+
+static const struct mxf_lm_entry *walk_next(const struct mxf_lm_table *t,
+					    const unsigned char *key, struct walk *w)
+{
+	if (w->used > 0 && !w->multihomed)
+		return NULL;
+	while (w->at != 0) {
+		const struct mxf_lm_entry *e = &t->entries[w->at - 1];
+		w->at = e->next_by_name;
+		if (!answers_host_lookup(e, key))
+			continue;
+		if (w->used == 0)
+			w->multihomed = e->multihomed;
+		else if (!e->multihomed)
+			continue;
+		w->used++;
+		return e;
+	}
+	return NULL;
+}
+
 unsigned mxf_lm_table_find_name(const struct mxf_lm_table *t,
 				const unsigned char key[MXF_LM_NAME_LEN], struct mxf_answer *ans)
 {
-	unsigned added = 0;
-	bool multihomed = false;
+	const struct mxf_lm_entry *e;
+	struct walk w;
 
-	if (t->n_buckets == 0)
-		return 0;
-	uint32_t at = t->by_name[hash_key(key) & (t->n_buckets - 1)];
-	for (; at != 0; at = t->entries[at - 1].next_by_name) {
-		const struct mxf_lm_entry *e = &t->entries[at - 1];
-		if (!answers_host_lookup(e, key))
-			continue;
-		if (added == 0)
-			multihomed = e->multihomed;
-		else if (!multihomed || !e->multihomed)
-			continue;
+	walk_start(t, key, &w);
+	while ((e = walk_next(t, key, &w)) != NULL)
 		mxf_answer_add_address(ans, AF_INET, &e->addr);
-		added++;
-		if (!multihomed)
-			break;
-	}
-	return added;
+	return w.used;
 }
 
 const struct mxf_lm_entry *mxf_lm_table_first(const struct mxf_lm_table *t,
 					      const unsigned char key[MXF_LM_NAME_LEN])
 {
-	if (t->n_buckets == 0)
-		return NULL;
-	uint32_t at = t->by_name[hash_key(key) & (t->n_buckets - 1)];
-	for (; at != 0; at = t->entries[at - 1].next_by_name)
-		if (answers_host_lookup(&t->entries[at - 1], key))
-			return &t->entries[at - 1];
-	return NULL;
+	struct walk w;
+
+	walk_start(t, key, &w);
+	return walk_next(t, key, &w);
+}
+
+/* Whether a host lookup of E's name gives E's address. */
+static bool forward_gives(const struct mxf_lm_table *t, const struct mxf_lm_entry *e)
+{
+	const struct mxf_lm_entry *f;
+	struct walk w;
+
+	walk_start(t, e->key, &w);
+	while ((f = walk_next(t, e->key, &w)) != NULL)
+		if (f->addr == e->addr)
+			return true;
+	return false;
 }
 
 const struct mxf_lm_entry *mxf_lm_table_find_addr(const struct mxf_lm_table *t, uint32_t addr)
@@ -130,8 +162,10 @@ const struct mxf_lm_entry *mxf_lm_table_find_addr(const struct mxf_lm_table *t, 
 	if (t->n_buckets == 0)
 		return NULL;
 	uint32_t at = t->by_addr[hash_addr(addr) & (t->n_buckets - 1)];
-	for (; at != 0; at = t->entries[at - 1].next_by_addr)
-		if (t->entries[at - 1].addr == addr)
-			return &t->entries[at - 1];
+	for (; at != 0; at = t->entries[at - 1].next_by_addr) {
+		const struct mxf_lm_entry *e = &t->entries[at - 1];
+		if (e->addr == addr && forward_gives(t, e))
+			return e;
+	}
 	return NULL;
 }

@@ -52,7 +52,10 @@ unsigned mxf_lm_table_find_name(const struct mxf_lm_table *t,
 const struct mxf_lm_entry *mxf_lm_table_first(const struct mxf_lm_table *t,
 					      const unsigned char key[MXF_LM_NAME_LEN]);
 
-/* The first entry for IPv4 address ADDR (network order), or NULL. */
+/* The first entry for IPv4 address ADDR (network order) whose name a host
+ * lookup answers with ADDR, or NULL: a reverse lookup never gives a name
+ * the forward lookup would not (a 16th byte other than 0x00/0x20, a later
+ * entry hidden by the first one for its name). */
 const struct mxf_lm_entry *mxf_lm_table_find_addr(const struct mxf_lm_table *t, uint32_t addr);
 
 #endif

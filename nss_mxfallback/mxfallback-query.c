@@ -18,14 +18,11 @@
 #include "lookup.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 struct options {
@@ -43,30 +40,17 @@ static void print_trace(void *ctx, const char *line)
 	printf("%s%s\n", line[0] == 's' && strncmp(line, "stage ", 6) == 0 ? "  " : "    ", line);
 }
 
-/* Reads CONFIG as the module would; a missing file means the defaults. */
-static int load_config(const char *path, struct mxf_config *cfg)
+/* Loads CONFIG with the module's own loader (config_file.c): same size
+ * limit, same checks, same verdict; a missing file means the defaults. */
+static int load_config(const char *path, const struct mxf_config **cfg)
 {
-	struct mxf_config_error err;
-	struct stat st;
-	char *text;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char why[512];
+	int rc = mxf_config_load(path, cfg, why, sizeof(why));
 
-	if (fd < 0 && errno == ENOENT) {
-		mxf_config_defaults(cfg);
-		return 0;
-	}
-	if (fd < 0 || fstat(fd, &st) != 0 || (text = malloc((size_t)st.st_size + 1)) == NULL) {
-		fprintf(stderr, "mxfallback-query: %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	ssize_t n = read(fd, text, (size_t)st.st_size);
-	close(fd);
-	int rc = n == st.st_size ? mxf_config_parse(text, (size_t)n, cfg, &err) : -1;
-	free(text);
-	if (rc != 0)
-		fprintf(stderr, "mxfallback-query: %s:%u: %s\n", path, err.line, err.message);
+	if (rc == MXF_CONFIG_BROKEN)
+		fprintf(stderr, "mxfallback-query: %s\n", why);
+	else if (rc != 0)
+		fprintf(stderr, "mxfallback-query: %s: out of memory\n", path);
 	return rc;
 }
 
@@ -121,7 +105,7 @@ static int usage(void)
 int main(int argc, char **argv)
 {
 	struct options o = { mxf_config_path(), AF_UNSPEC, false };
-	struct mxf_config *cfg = malloc(sizeof(*cfg));
+	const struct mxf_config *cfg;
 	static const struct option longopts[] = { { "check", no_argument, NULL, 'C' },
 						  { "root", required_argument, NULL, 'R' },
 						  { NULL, 0, NULL, 0 } };
@@ -158,13 +142,11 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (checking) {
-		free(cfg);
+	if (checking)
 		return optind == argc ? mxf_check(&check, stdout) > 0 : usage();
-	}
-	if (optind == argc || cfg == NULL)
+	if (optind == argc)
 		return usage();
-	if (load_config(o.config, cfg) != 0)
+	if (load_config(o.config, &cfg) != 0)
 		return 3;
 	printf("config: %s\n", o.config);
 	for (int i = optind; i < argc; i++) {
@@ -172,6 +154,6 @@ int main(int argc, char **argv)
 		if (status > worst)
 			worst = status;
 	}
-	free(cfg);
+	mxf_config_release(cfg);
 	return worst;
 }

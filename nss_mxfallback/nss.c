@@ -1,6 +1,7 @@
 /* The NSS entry points: thin glue.  Each looks the name up once, maps the
  * outcome to what glibc's own dns module would return, and packs the answer
  * into the caller's buffer. */
+#include "log.h"
 #include "lookup.h"
 #include "pack.h"
 
@@ -8,6 +9,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <nss.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +107,28 @@ static int32_t reported_ttl(const struct mxf_answer *ans)
 	return ans->ttl > INT32_MAX ? INT32_MAX : (int32_t)ans->ttl;
 }
 
+/* A stage that said FOUND without a name or an address of the family asked
+ * is a bug of ours, not an answer: refused before packing (pack.c requires
+ * both).  The status is the one not_found gives a malformed reply (UNAVAIL,
+ * h_errno NO_RECOVERY: an answer that cannot be used, and retrying will not
+ * help), with errno EBADMSG to tell it apart; the next source on the hosts
+ * line answers.  Logged once per process. */
+static bool refuse_unusable(const struct mxf_result *res, int family, int *errnop,
+			    int *h_errnop, enum nss_status *status)
+{
+	static atomic_bool logged;
+
+	if (mxf_pack_usable(&res->answer, family))
+		return false;
+	if (!atomic_exchange(&logged, true))
+		mxf_log_error("stage %s found an answer without a name or address; refused",
+			      mxf_stage_name(res->stage));
+	*errnop = EBADMSG;
+	*h_errnop = NO_RECOVERY;
+	*status = NSS_STATUS_UNAVAIL;
+	return true;
+}
+
 static bool usable_name(const char *name)
 {
 	return name != NULL && name[0] != '\0' && strlen(name) < NS_MAXDNAME;
@@ -133,9 +157,12 @@ static struct mxf_result *found_answer(const char *name, int af, int *errnop, in
 	}
 	mxf_lookup(name, af, res);
 	errno = saved_errno;
-	if (res->outcome == MXF_FOUND && !res->config_broken)
-		return res;
-	*status = not_found(res, errnop, h_errnop);
+	if (res->outcome == MXF_FOUND && !res->config_broken) {
+		if (!refuse_unusable(res, af, errnop, h_errnop, status))
+			return res;
+	} else {
+		*status = not_found(res, errnop, h_errnop);
+	}
 	free(res);
 	return NULL;
 }
@@ -257,6 +284,8 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 	errno = saved_errno;
 	if (res->outcome != MXF_FOUND || res->config_broken) {
 		status = not_found(res, errnop, h_errnop);
+	} else if (refuse_unusable(res, AF_INET, errnop, h_errnop, &status)) {
+		/* status set */
 	} else if (mxf_pack_hostent(&res->answer, AF_INET, host, buffer, buflen) != 0) {
 		*errnop = ERANGE;
 		*h_errnop = NETDB_INTERNAL;

@@ -24,6 +24,13 @@ static size_t names_size(const struct mxf_answer *ans)
 	return n;
 }
 
+bool mxf_pack_usable(const struct mxf_answer *ans, int family)
+{
+	if (mxf_answer_name(ans) == NULL)
+		return false;
+	return family == AF_UNSPEC ? ans->n_addrs > 0 : mxf_answer_count_family(ans, family) > 0;
+}
+
 size_t mxf_pack_hostent_size(const struct mxf_answer *ans, int family, const char *buf)
 {
 	size_t n_addrs = mxf_answer_count_family(ans, family);

@@ -11,6 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Whether ANS can be packed for FAMILY (AF_INET, AF_INET6, or AF_UNSPEC
+ * for tuples of both): it has a name and at least one such address.  Every
+ * function below requires it; nss.c checks it once per answer, before the
+ * first of them runs. */
+bool mxf_pack_usable(const struct mxf_answer *ans, int family);
+
 /* Bytes BUF must offer for the hostent of ANS's FAMILY addresses. */
 size_t mxf_pack_hostent_size(const struct mxf_answer *ans, int family, const char *buf);
 

@@ -178,7 +178,7 @@ expect "broken config: UNAVAIL" "status=UNAVAIL errno=0 herrno=NO_RECOVERY" \
 getent hosts mxdom.example.test >"$SANDBOX/out" 2>&1
 wait_for_syslog "mxf.conf:1: unknown key"
 expect "broken config: one syslog error naming file and line, for a process' lookups" \
-	"1" "$(grep -c "nss_mxfallback: $SANDBOX/mxf.conf:1: unknown key 'no_such_key'" "$SANDBOX/syslog")"
+	"1" "$(grep -c "getent: nss_mxfallback: $SANDBOX/mxf.conf:1: unknown key 'no_such_key'" "$SANDBOX/syslog")"
 expect "broken config: nothing on stdout or stderr" "" "$(cat "$SANDBOX/out")"
 printf '192.0.2.250 mxdom.example.test\n' >"$SANDBOX/hosts"
 mount --bind "$SANDBOX/hosts" /etc/hosts
@@ -220,10 +220,12 @@ elif ! command -v valgrind >/dev/null; then
 	not_ok "valgrind is installed (tests/install-deps installs it)"
 else
 	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--suppressions="$top_srcdir/tests/valgrind.supp" \
 		getent ahosts mxdom.example.test >/dev/null 2>"$SANDBOX/vg.log"
 	expect "valgrind: getent ahosts through the module, no errors or leaks" 0 $?
 	sed 's/^/# /' "$SANDBOX/vg.log"
 	valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--suppressions="$top_srcdir/tests/valgrind.supp" \
 		"$NSSCALL" "$MODULE" grow4 big.example.test 8 >/dev/null 2>"$SANDBOX/vg.log"
 	expect "valgrind: ERANGE retries over TCP, no errors or leaks" 0 $?
 	sed 's/^/# /' "$SANDBOX/vg.log"

@@ -71,4 +71,38 @@ expect "bad config: file and line on stderr" \
 "$Q" >/dev/null 2>&1
 expect "exit status 3: no name given" 3 $?
 
+# --- bad -c arguments: the module's loader, limit and verdict -----------------
+# A directory, a FIFO, a file over the 64 KB limit (valid lines, 86 KB), a
+# missing file (the defaults).  The module, given the same file, must agree:
+# UNAVAIL where the tool says "config cannot be used" (3), found where it
+# finds.  Under valgrind: no uninitialised byte read, nothing lost.
+mkfifo "$SANDBOX/fifo"
+awk 'BEGIN { for (i = 0; i < 2000; i++) printf "# a comment line of forty-odd bytes %5d\n", i }' \
+	>"$SANDBOX/huge.conf"
+verdict_of_module() {
+	case "$(NSS_MXFALLBACK_CONF="$1" "$NSSCALL" "$MODULE" 4 mxdom.example.test)" in
+	status=UNAVAIL*) echo 3 ;;
+	status=SUCCESS*) echo 0 ;;
+	*) echo other ;;
+	esac
+}
+for bad in "$SANDBOX" /etc "$SANDBOX/fifo" "$SANDBOX/huge.conf" "$SANDBOX/missing.conf"; do
+	case "$bad" in *missing*) want=0 ;; *) want=3 ;; esac
+	if command -v valgrind >/dev/null && [ -z "$MXF_SANITIZED" ]; then
+		valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--suppressions="$top_srcdir/tests/valgrind.supp" \
+			timeout 30 "$Q" -c "$bad" mxdom.example.test >/dev/null 2>"$SANDBOX/vg.log"
+	else
+		timeout 30 "$Q" -c "$bad" mxdom.example.test >/dev/null 2>"$SANDBOX/vg.log"
+	fi
+	tool=$? # 124: it hung (a FIFO opened without O_NONBLOCK)
+	label=${bad#$SANDBOX/}
+	[ "$bad" = "$SANDBOX" ] && label="a directory"
+	expect "-c $label: exit status $want, no memory error" "$want" "$tool"
+	grep -v '^mxfallback-query: ' "$SANDBOX/vg.log" | sed 's/^/# /'
+	expect "-c $label: the module's verdict" "$want" "$(verdict_of_module "$bad")"
+done
+expect_match "-c over the limit: says so" "huge.conf: not a regular file of at most 65536 bytes" \
+	"$(timeout 30 "$Q" -c "$SANDBOX/huge.conf" x 2>&1)"
+
 tap_done

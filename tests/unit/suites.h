@@ -12,5 +12,7 @@ Suite *pack_suite(void);
 Suite *nbns_suite(void);
 Suite *lmhosts_suite(void);
 Suite *bcast_suite(void);
+Suite *lmhosts_files_suite(void);
+Suite *snapshot_suite(void);
 
 #endif

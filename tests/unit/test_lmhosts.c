@@ -232,6 +232,41 @@ START_TEST(test_reverse_finds_the_first_name_of_an_address)
 }
 END_TEST
 
+/* A reverse lookup gives only a name whose forward lookup gives the
+ * address back. */
+START_TEST(test_reverse_agrees_with_forward)
+{
+	static const char *const lines[] = {
+		"192.0.2.1 \"app            \\0x03\"", /* a service name, no host */
+		"192.0.2.2 svc#1b",
+		"192.0.2.3 dup", "192.0.2.4 dup", /* 192.0.2.4 hidden by the first */
+		"192.0.2.5 hidden", "192.0.2.3 hidden", "192.0.2.5 shown",
+		"192.0.2.6 mh #MH", "192.0.2.7 mh #MH",
+		"192.0.2.8 \"ws             \\0x20\"",
+	};
+	struct in_addr a;
+
+	table_of(lines, sizeof(lines) / sizeof(lines[0]));
+	ck_assert_str_eq(find("app"), "");
+	inet_pton(AF_INET, "192.0.2.1", &a);
+	ck_assert_ptr_null(mxf_lm_table_find_addr(&table, a.s_addr));
+	inet_pton(AF_INET, "192.0.2.2", &a);
+	ck_assert_ptr_null(mxf_lm_table_find_addr(&table, a.s_addr));
+	ck_assert_str_eq(find("dup"), "192.0.2.3");
+	inet_pton(AF_INET, "192.0.2.4", &a);
+	ck_assert_ptr_null(mxf_lm_table_find_addr(&table, a.s_addr));
+	inet_pton(AF_INET, "192.0.2.3", &a);
+	ck_assert_str_eq(mxf_lm_table_find_addr(&table, a.s_addr)->spelling, "dup");
+	inet_pton(AF_INET, "192.0.2.5", &a);
+	ck_assert_str_eq(mxf_lm_table_find_addr(&table, a.s_addr)->spelling, "hidden");
+	inet_pton(AF_INET, "192.0.2.7", &a);
+	ck_assert_str_eq(mxf_lm_table_find_addr(&table, a.s_addr)->spelling, "mh");
+	inet_pton(AF_INET, "192.0.2.8", &a);
+	ck_assert_str_eq(mxf_lm_table_find_addr(&table, a.s_addr)->spelling, "ws");
+	mxf_lm_table_free(&table);
+}
+END_TEST
+
 START_TEST(test_large_table_keeps_every_entry)
 {
 	char text[64];
@@ -281,6 +316,7 @@ Suite *lmhosts_suite(void)
 	tcase_add_test(tc, test_multihomed_entries_come_together);
 	tcase_add_test(tc, test_16th_byte_filters_host_lookups);
 	tcase_add_test(tc, test_reverse_finds_the_first_name_of_an_address);
+	tcase_add_test(tc, test_reverse_agrees_with_forward);
 	tcase_add_test(tc, test_large_table_keeps_every_entry);
 	tcase_add_test(tc, test_empty_table_finds_nothing);
 	suite_add_tcase(s, tc);

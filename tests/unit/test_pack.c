@@ -169,6 +169,32 @@ START_TEST(test_ipv4_tuple_zeroes_the_rest_of_the_address)
 }
 END_TEST
 
+/* nss.c refuses a FOUND answer mxf_pack_usable rejects, before packing:
+ * the packers subtract 1 from n_addrs and strlen() the name. */
+START_TEST(test_answer_without_name_or_address_is_not_packable)
+{
+	unsigned char a[16];
+
+	ck_assert(mxf_pack_usable(&ans, AF_UNSPEC));
+	ck_assert(mxf_pack_usable(&ans, AF_INET));
+	ck_assert(mxf_pack_usable(&ans, AF_INET6));
+	mxf_answer_init(&ans);
+	mxf_answer_set_name(&ans, "named.example.test");
+	ck_assert(!mxf_pack_usable(&ans, AF_UNSPEC));
+	ck_assert(!mxf_pack_usable(&ans, AF_INET));
+	inet_pton(AF_INET6, "2001:db8::1", a);
+	mxf_answer_add_address(&ans, AF_INET6, a);
+	ck_assert(mxf_pack_usable(&ans, AF_UNSPEC));
+	ck_assert(mxf_pack_usable(&ans, AF_INET6));
+	ck_assert(!mxf_pack_usable(&ans, AF_INET));
+	mxf_answer_init(&ans);
+	inet_pton(AF_INET, "192.0.2.1", a);
+	mxf_answer_add_address(&ans, AF_INET, a);
+	ck_assert(!mxf_pack_usable(&ans, AF_UNSPEC));
+	ck_assert(!mxf_pack_usable(&ans, AF_INET));
+}
+END_TEST
+
 Suite *pack_suite(void)
 {
 	Suite *s = suite_create("pack");
@@ -180,6 +206,7 @@ Suite *pack_suite(void)
 	tcase_add_loop_test(tc, test_tuples_fit_exactly_at_their_size, 0, 8);
 	tcase_add_test(tc, test_preallocated_first_tuple_is_filled_not_replaced);
 	tcase_add_test(tc, test_ipv4_tuple_zeroes_the_rest_of_the_address);
+	tcase_add_test(tc, test_answer_without_name_or_address_is_not_packable);
 	suite_add_tcase(s, tc);
 	return s;
 }
