@@ -5,6 +5,7 @@
 #include "deploy_check.h"
 
 #include "config.h"
+#include "config_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,7 +30,6 @@ struct check {
 	FILE *out;
 	unsigned findings;
 	char config[PATH_MAX]; /* the config file, as read */
-	bool config_exists;
 	bool config_ok;
 	struct mxf_config cfg;
 };
@@ -122,25 +122,25 @@ static const char *next_line(const char *p)
 	return nl != NULL ? nl + 1 : NULL;
 }
 
+/* The module's own loader (config_file.c): the same size limit, checks
+ * and verdict as every lookup gets. */
 static void check_config(struct check *c)
 {
-	struct mxf_config_error err;
-	char *text = slurp(c->config);
+	const struct mxf_config *cfg;
+	char why[512];
+	int rc = mxf_config_load(c->config, &cfg, why, sizeof(why));
 
-	c->config_exists = text != NULL || errno != ENOENT;
-	if (text == NULL) {
-		mxf_config_defaults(&c->cfg);
-		c->config_ok = errno == ENOENT;
-		if (!c->config_ok)
-			finding(c, "%s: cannot be read (%s): every lookup returns UNAVAIL; make it a "
-				   "readable file", c->config, strerror(errno));
+	c->config_ok = rc == 0;
+	if (rc == 0) {
+		c->cfg = *cfg;
+		mxf_config_release(cfg);
 		return;
 	}
-	c->config_ok = mxf_config_parse(text, strlen(text), &c->cfg, &err) == 0;
-	if (!c->config_ok)
-		finding(c, "%s:%u: %s: every lookup returns UNAVAIL until the line is fixed",
-			c->config, err.line, err.message);
-	free(text);
+	mxf_config_defaults(&c->cfg);
+	if (rc == MXF_CONFIG_BROKEN)
+		finding(c, "%s: every lookup returns UNAVAIL until this is fixed", why);
+	else
+		finding(c, "%s: out of memory while reading it", c->config);
 }
 
 /* Positions of mxfallback and dns among the hosts: line's sources; 0 when

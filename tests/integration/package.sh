@@ -277,7 +277,7 @@ mistake "an LMHOSTS path that does not exist" \
 cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
 echo 'mx_targets sometimes' >>"$R/etc/nss_mxfallback.conf"
 mistake "a config that does not parse, with file and line" \
-	"^/etc/nss_mxfallback.conf:$(wc -l <"$R/etc/nss_mxfallback.conf"): mx_targets must be best or all: every lookup returns UNAVAIL until the line is fixed$"
+	"^/etc/nss_mxfallback.conf:$(wc -l <"$R/etc/nss_mxfallback.conf"): mx_targets must be best or all: every lookup returns UNAVAIL until this is fixed$"
 cp "$SANDBOX/conf.good" "$R/etc/nss_mxfallback.conf"
 echo 'stages mx a wins bcast lmhosts' >>"$R/etc/nss_mxfallback.conf"
 mistake "stage bcast listed without an address" \
