@@ -114,25 +114,7 @@ box_queries() { grep -c "^query $BOX .*to ${2:-}" "$SANDBOX/resp-$1.log"; }
 # KB is its netbios name, KWB KBL KWBL its aliases (the letters say which
 # sources of the order test know the name: Wins, Bcast, Lmhosts).
 BNMB="$SANDBOX/bnmb"
-mkdir -p "$BNMB"/{state,cache,lock,private,pid,log}
-cat >"$BNMB/smb.conf" <<SMBCONF
-[global]
-	netbios name = KB
-	netbios aliases = KWB KBL KWBL
-	workgroup = TESTGRP
-	interfaces = $WINS_NET.138/24
-	bind interfaces only = yes
-	state directory = $BNMB/state
-	cache directory = $BNMB/cache
-	lock directory = $BNMB/lock
-	private dir = $BNMB/private
-	pid directory = $BNMB/pid
-	log file = $BNMB/log/nmbd.log
-	local master = no
-	domain master = no
-	preferred master = no
-	dns proxy = no
-SMBCONF
+write_smb_conf "$BNMB" "$WINS_NET.138" "netbios name = KB" "netbios aliases = KWB KBL KWBL"
 "${UNSANITIZED[@]}" nmbd -F --no-process-group -s "$BNMB/smb.conf" </dev/null >"$BNMB/nmbd.out" 2>&1 &
 PIDS="$PIDS $!"
 BNMB_START=$(ms)

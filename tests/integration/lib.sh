@@ -290,18 +290,20 @@ add_test_net() {
 	done
 }
 
-# Starts Samba's nmbd as a WINS server on $WINS_NET.137 with the static names
-# of the wins.dat lines given ('"NAME#00" 0 ADDRESS 66R').
-start_nmbd() {
-	require nmbd
-	local d="$SANDBOX/samba"
+# Writes DIR/smb.conf for an nmbd of the tests, serving ADDRESS/24 only, with
+# its own state below DIR, never a master browser, never asking DNS for
+# names it does not know (dns proxy would loop back into the module), and
+# the [global] LINEs given.
+write_smb_conf() { # write_smb_conf DIR ADDRESS LINE...
+	local d=$1 address=$2
+	shift 2
 	mkdir -p "$d/state" "$d/cache" "$d/lock" "$d/private" "$d/pid" "$d/log"
-	cat >"$d/smb.conf" <<SMBCONF
-[global]
-	netbios name = WINSSRV
+	{
+		echo "[global]"
+		printf '\t%s\n' "$@"
+		cat <<SMBCONF
 	workgroup = TESTGRP
-	wins support = yes
-	interfaces = $WINS_NET.137/24
+	interfaces = $address/24
 	bind interfaces only = yes
 	state directory = $d/state
 	cache directory = $d/cache
@@ -314,6 +316,15 @@ start_nmbd() {
 	preferred master = no
 	dns proxy = no
 SMBCONF
+	} >"$d/smb.conf"
+}
+
+# Starts Samba's nmbd as a WINS server on $WINS_NET.137 with the static names
+# of the wins.dat lines given ('"NAME#00" 0 ADDRESS 66R').
+start_nmbd() {
+	require nmbd
+	local d="$SANDBOX/samba"
+	write_smb_conf "$d" "$WINS_NET.137" "netbios name = WINSSRV" "wins support = yes"
 	{ echo "VERSION 1 0"; printf '%s\n' "$@"; } >"$d/state/wins.dat"
 	"${UNSANITIZED[@]}" nmbd -F --no-process-group -s "$d/smb.conf" </dev/null >"$d/nmbd.out" 2>&1 &
 	PIDS="$PIDS $!"
