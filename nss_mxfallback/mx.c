@@ -127,6 +127,9 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 
 	trace_set(q, w, n);
 	mxf_mx_policy_init(&w->policy, w->mx, n, &set, shuffle_seed());
+	/* All exchangers together get one query's time (dns.h); a query
+	 * past it is not sent and reads as a timeout, which ends the walk. */
+	mxf_dns_begin_exchangers(&q->dns);
 	while ((d = mxf_mx_policy_decide(&w->policy)).verdict == MXF_MXV_RESOLVE)
 		resolve_exchanger(q, w, d.exchanger);
 	mxf_trace(q->trace, "rule: %s", d.rule);
@@ -167,8 +170,15 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	return use_exchangers(q, w, n, ans);
 }
 
+/* Outcomes after which the domain may have MX records we could not read. */
+static bool hides_the_mx(enum mxf_outcome o)
+{
+	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE;
+}
+
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 {
+	const struct mxf_dnsmsg *walk;
 	struct mxf_dns *dns;
 	struct mx_work *w;
 	enum mxf_outcome o;
@@ -177,6 +187,15 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 		mxf_trace(q->trace, "skipped: %s is not in mx_programs", program_invocation_short_name);
 		return MXF_NO_NAME;
 	}
+	/* The MX is read at the name the A search reaches (dns.h). */
+	o = mxf_query_walk(q, &walk);
+	if (o != MXF_FOUND && o != MXF_NO_DATA) {
+		/* A walk that failed hides the MX: no other source may answer
+		 * with the domain's address (RFC 5321 §5.1). */
+		if (hides_the_mx(o))
+			q->mx_final = true;
+		return o;
+	}
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
@@ -184,13 +203,16 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
+	if (q->found_at[0] != '\0')
+		o = mxf_dns_query_into(dns, q->found_at, ns_t_mx, false, &w->msg);
+	else /* the name exists without an address: a mail-only domain */
+		o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
 	/* RFC 5321 §5.1: no A fallback for these.  Nor for a reply unusable as
 	 * a whole: it may hold MX records we cannot read (issue 12). */
-	if (o == MXF_NO_NAME || o == MXF_MALFORMED || mxf_outcome_is_temporary(o)) {
+	if (o == MXF_NO_NAME || hides_the_mx(o) || o == MXF_NO_RESOURCES)
 		q->dns_done = true;
+	if (o == MXF_NO_NAME || hides_the_mx(o))
 		q->mx_final = true;
-	}
 	if (o == MXF_FOUND)
 		o = read_mx_reply(q, w, ans);
 	free(w);

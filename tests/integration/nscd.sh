@@ -47,19 +47,24 @@ counted() { # counted CMD... -> its output, then the DNS queries it caused
 	echo "$out queries=$(($(dns_queries) - q0))"
 }
 
+# getent hosts asks AF_INET6 first: the AAAA search walks mxdom.example.test
+# (no AAAA: NODATA) and mxdom.example.test.example.test (NXDOMAIN), ends in
+# NODATA, and the MX is then searched for itself: 3 queries (README).
 expect "gethostbyname2 through nscd: the module's MX answer" \
-	"2001:db8::11    mx1.mxdom.example.test mxdom.example.test queries=1" \
+	"2001:db8::11    mx1.mxdom.example.test mxdom.example.test queries=3" \
 	"$(counted client getent hosts mxdom.example.test)"
 expect "the repeat comes from nscd's cache: no query" \
 	"2001:db8::11    mx1.mxdom.example.test mxdom.example.test queries=0" \
 	"$(counted client getent hosts mxdom.example.test)"
+# AF_UNSPEC: the A search, then the MX of the name it reached (with glue).
 expect "getaddrinfo through nscd: the module's answer" \
-	"gai=0 canon=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11 queries=1" \
+	"gai=0 canon=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11 queries=2" \
 	"$(counted client "$NSSCALL" gai mxdom.example.test unspec | sed 's/addrs=2001:db8::11,192.0.2.11/addrs=192.0.2.11,2001:db8::11/')"
 expect "getaddrinfo repeat: from the cache" \
 	"gai=0 canon=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11 queries=0" \
 	"$(counted client "$NSSCALL" gai mxdom.example.test unspec | sed 's/addrs=2001:db8::11,192.0.2.11/addrs=192.0.2.11,2001:db8::11/')"
-# nscd's getaddrinfo cache asks gethostbyname4_r: MX, then A and AAAA.
+# nscd's getaddrinfo cache asks gethostbyname4_r: the A search, the MX
+# (none), then AAAA at the name the search reached.
 expect "a 2-second TTL: answered" "gai=0 canon=short.example.test addrs=192.0.2.111 queries=3" \
 	"$(counted client "$NSSCALL" gai short.example.test inet)"
 expect "a 2-second TTL: the repeat is cached" \
