@@ -47,10 +47,9 @@ enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bo
 	return mxf_read_addresses(dns->msg, family, with_names, ans);
 }
 
-/* The first family's answer is the search walk's (shared with the mx
- * stage); the other family is asked at the name the walk reached, as
- * nss_dns asks A and AAAA of the same candidate, or searched when it
- * reached none. */
+/* The first family's answer is the search walk's; the other family is
+ * asked at the name the walk reached, as nss_dns asks A and AAAA of the
+ * same candidate, or searched when it reached none. */
 static enum mxf_outcome family_addresses(struct mxf_query *q, unsigned i, int family,
 					 struct mxf_answer *ans)
 {

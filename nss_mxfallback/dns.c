@@ -196,6 +196,10 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 			  type_name(type));
 		return MXF_UNREACHABLE;
 	}
+	/* A fresh header, as nss_dns's fresh buffer: res_nsearch reads the
+	 * rcode left in BUF after a timeout to decide whether to go on
+	 * (SERVFAIL) or stop, and the previous query's reply is still there. */
+	memset(buf, 0, HFIXEDSZ);
 	errno = 0;
 	if (search)
 		len = res_nsearch(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);

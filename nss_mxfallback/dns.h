@@ -5,15 +5,22 @@
  * One search algorithm: glibc's own res_nsearch, which walks resolv.conf's
  * whole search list (not only the 6 domains struct __res_state shows),
  * reads "." as the root, applies ndots, HOSTALIASES, and goes on after
- * SERVFAIL and NODATA.  A lookup walks the list once, with the address type
- * of its first family (A, or AAAA for AF_INET6), exactly as nss_dns asks;
- * the name that answers is the name reached (the reply's question).  The mx
- * stage then asks the MX of that name alone (res_nquery), so the MX is
- * always read at the name the A search reaches, and the a stage reuses the
- * walk's reply instead of asking again: queries are the walk, one MX
- * query, and the exchangers without glue.  Only when the walk ends in
- * NODATA (the name exists with no address: a mail-only domain) does the mx
- * stage search again, for MX, with res_nsearch. */
+ * SERVFAIL and NODATA.  Nothing here walks res->dnsrch by hand.
+ *
+ * MX first.  The mx stage searches for the MX (res_nsearch, type MX), as
+ * Postfix's own MX lookup does with res_search: the MX is the first name
+ * of the search list that has MX records, as res_search finds it, and the
+ * reply's question names it.  MX records there: the exchangers (their glue,
+ * or one A/AAAA query each).  A null MX: final, no address query.
+ * HOST_NOT_FOUND (res_search's verdict: the name exists nowhere it looked;
+ * note glibc reports an as-is try's NXDOMAIN over a later candidate's
+ * NODATA): final, NOTFOUND/HOST_NOT_FOUND, no address query.  NO_DATA: the
+ * implicit MX, and the a stage then searches for A/AAAA exactly as nss_dns
+ * does (its own res_nsearch walk, the other family asked where it
+ * stopped).  A temporary failure or a malformed reply: final (mx_final),
+ * TRY_AGAIN or NO_RECOVERY, never the domain's own address.  Queries: one
+ * MX walk, plus the exchangers without glue, plus the address walk only
+ * after NO_DATA. */
 #ifndef MXF_DNS_H
 #define MXF_DNS_H
 
@@ -70,7 +77,9 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 				    struct mxf_dnsmsg *msg);
 
 /* Starts the exchangers' phase: all their queries together get one
- * query's time (QUERY_MS), within the lookup's deadline. */
+ * query's time (QUERY_MS), within the lookup's deadline.  The MX walk
+ * before it has the first budget (up to the deadline, in practice one
+ * query's time: a timeout ends res_nsearch's walk). */
 void mxf_dns_begin_exchangers(struct mxf_dns *dns);
 
 /* Whether resolving exchangers stops after one ended in O: at the first

@@ -176,9 +176,23 @@ static bool hides_the_mx(enum mxf_outcome o)
 	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE;
 }
 
+/* What the MX walk's failure O means for the rest of the lookup (dns.h):
+ * no such name anywhere on the list, or an MX set we could not read, is
+ * final, with no address query (RFC 5321 §5.1, issue 12); NODATA is the
+ * implicit MX, which the a stage resolves with its own search as nss_dns
+ * does. */
+static void after_mx_walk(struct mxf_query *q, enum mxf_outcome o)
+{
+	if (o == MXF_NO_NAME || hides_the_mx(o) || o == MXF_NO_RESOURCES)
+		q->dns_done = true;
+	if (o == MXF_NO_NAME || hides_the_mx(o))
+		q->mx_final = true;
+	if (o == MXF_NO_DATA)
+		mxf_trace(q->trace, "no MX on the search list: the implicit MX is the name itself");
+}
+
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 {
-	const struct mxf_dnsmsg *walk;
 	struct mxf_dns *dns;
 	struct mx_work *w;
 	enum mxf_outcome o;
@@ -187,15 +201,8 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 		mxf_trace(q->trace, "skipped: %s is not in mx_programs", program_invocation_short_name);
 		return MXF_NO_NAME;
 	}
-	/* The MX is read at the name the A search reaches (dns.h). */
-	o = mxf_query_walk(q, &walk);
-	if (o != MXF_FOUND && o != MXF_NO_DATA) {
-		/* A walk that failed hides the MX: no other source may answer
-		 * with the domain's address (RFC 5321 §5.1). */
-		if (hides_the_mx(o))
-			q->mx_final = true;
-		return o;
-	}
+	if (!mxf_query_name_ok(q))
+		return MXF_NO_NAME;
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
@@ -203,18 +210,15 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	if (q->found_at[0] != '\0')
-		o = mxf_dns_query_into(dns, q->found_at, ns_t_mx, false, &w->msg);
-	else /* the name exists without an address: a mail-only domain */
-		o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
-	/* RFC 5321 §5.1: no A fallback for these.  Nor for a reply unusable as
-	 * a whole: it may hold MX records we cannot read (issue 12). */
-	if (o == MXF_NO_NAME || hides_the_mx(o) || o == MXF_NO_RESOURCES)
-		q->dns_done = true;
-	if (o == MXF_NO_NAME || hides_the_mx(o))
-		q->mx_final = true;
-	if (o == MXF_FOUND)
+	/* MX first, with glibc's own search (dns.h): the MX is the first name
+	 * of the search list that has MX records, as Postfix's dns_lookup
+	 * finds it with res_search.  The reply's question names it. */
+	o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
+	after_mx_walk(q, o);
+	if (o == MXF_FOUND) {
+		mxf_trace(q->trace, "MX search reached %s", w->msg.qname);
 		o = read_mx_reply(q, w, ans);
+	}
 	free(w);
 	return o;
 }

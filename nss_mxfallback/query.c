@@ -34,17 +34,23 @@ void mxf_query_finish(struct mxf_query *q)
 	q->walk = NULL;
 }
 
+bool mxf_query_name_ok(struct mxf_query *q)
+{
+	if (!q->check_name || mxf_dns_name_ok(q->name))
+		return true;
+	mxf_trace(q->trace, "%s fails res_hnok: not sent to DNS (as nss_dns)", q->name);
+	q->dns_done = true;
+	return false;
+}
+
 static enum mxf_outcome walk(struct mxf_query *q)
 {
 	struct mxf_dns *dns;
 	int families[2];
 	enum mxf_outcome o;
 
-	if (q->check_name && !mxf_dns_name_ok(q->name)) {
-		mxf_trace(q->trace, "%s fails res_hnok: not sent to DNS (as nss_dns)", q->name);
-		q->dns_done = true;
+	if (!mxf_query_name_ok(q))
 		return MXF_NO_NAME;
-	}
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
@@ -58,7 +64,7 @@ static enum mxf_outcome walk(struct mxf_query *q)
 		mxf_trace(q->trace, "search reached %s", q->found_at);
 	}
 	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
-		q->dns_done = true; /* no name on the list, or DNS is down: no MX either */
+		q->dns_done = true; /* no name on the list, or DNS is down */
 	return o;
 }
 

@@ -25,9 +25,9 @@ struct mxf_query {
 	bool mx_final;
 	bool check_name; /* the DNS stages refuse names res_hnok fails */
 	int sys_errno; /* a stage's MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
-	/* The search walk (dns.h): done once per lookup, for the first family.
-	 * FOUND_AT is the name it reached ("" when it reached none): the mx
-	 * stage asks its MX, the a stage its other family. */
+	/* The a stage's search walk (dns.h): done once per lookup, for the
+	 * first family.  FOUND_AT is the name it reached ("" when it reached
+	 * none): the a stage asks its other family there, as nss_dns does. */
 	bool walked;
 	enum mxf_outcome walk_outcome;
 	struct mxf_dnsmsg *walk; /* the walk's reply (in DNS; NULL until walked) */
@@ -43,10 +43,16 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 /* Opens the resolver on first use; MXF_FOUND when it is ready. */
 enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);
 
-/* The search walk: NAME's first family searched with res_nsearch, once per
- * lookup, as nss_dns does.  On MXF_FOUND *MSG reads the reply and
- * Q->found_at holds the name reached.  A name res_hnok refuses is
- * MXF_NO_NAME without a query, and so are later DNS stages. */
+/* Whether NAME may be sent to DNS: res_hnok, as nss_dns checks it in
+ * gethostbyname{,2,3,4}_r (Q->check_name; false for gethostbyaddr).  When
+ * not, later DNS stages are skipped too and the stage says MXF_NO_NAME
+ * without a query. */
+bool mxf_query_name_ok(struct mxf_query *q);
+
+/* The a stage's search walk: NAME's first family searched with
+ * res_nsearch, once per lookup, as nss_dns does.  On MXF_FOUND *MSG reads
+ * the reply and Q->found_at holds the name reached.  A name res_hnok
+ * refuses is MXF_NO_NAME without a query. */
 enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **msg);
 
 /* Frees what the lookup's DNS stages held. */
