@@ -24,6 +24,10 @@
  *   nsscall execfds NAME...                    looks each NAME up, then execs
  *                                              ls /proc/self/fd: the fds a child
  *                                              inherits
+ *   nsscall mxsearch NAME                      glibc's res_search(NAME, IN, MX), as
+ *                                              Postfix's MX lookup: "mx=FOUND
+ *                                              qname=<the name it reached>" or
+ *                                              "mx=<h_errno>"
  *
  * With NSSCALL_PREFIX=_nss_dns_ and MODULE libc.so.6 the same calls go to
  * glibc's own dns module (exported from libc since 2.34), for comparison.
@@ -36,6 +40,7 @@
 #include <malloc.h>
 #include <netdb.h>
 #include <nss.h>
+#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,8 +360,28 @@ static int call_emfile(void *mod, const char *name, int af)
 	return 0;
 }
 
+/* The oracle of the mx stage's MX walk: libc's own search, nothing of ours. */
+static int call_mxsearch(const char *name)
+{
+	unsigned char buf[NS_MAXMSG];
+	char qname[NS_MAXDNAME];
+	int len = res_search(name, ns_c_in, ns_t_mx, buf, sizeof(buf));
+
+	if (len < 0) {
+		printf("mx=%s\n", herrno_name(h_errno));
+		return 0;
+	}
+	if (len < HFIXEDSZ ||
+	    dn_expand(buf, buf + len, buf + HFIXEDSZ, qname, sizeof(qname)) < 0)
+		snprintf(qname, sizeof(qname), "?");
+	printf("mx=FOUND qname=%s\n", qname);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "mxsearch") == 0)
+		return call_mxsearch(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "resources") == 0)
 		return resources(argv[2], atol(argv[3]));
 	if (argc >= 2 && strcmp(argv[1], "execfds") == 0)

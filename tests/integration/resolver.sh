@@ -76,25 +76,39 @@ for shape in "${shapes[@]}"; do
 		done
 	done
 	expect "stages a = nss_dns, ${#names[@]} names x 5 calls: $label" 0 "$fails"
-	# stages mx a: the MX is asked where the A search stopped, and nothing
-	# else: nss_dns's queries for the name, plus one (none when the search
-	# found nothing).  mxdom's answer is its best exchanger (the zone).
+	# stages mx a, MX first (README, dns.h): the MX is the first name of the
+	# search list that has MX records, as glibc's res_search finds it
+	# (nsscall mxsearch; Postfix's own MX lookup).  Queries: that walk's,
+	# plus nss_dns's own for the name when it says NO_DATA (the implicit
+	# MX: the a stage is nss_dns), and nothing else.  FOUND at mxdom: its
+	# best exchanger (the zone, glue in the reply); HOST_NOT_FOUND: final,
+	# no address query.
 	use_config "stages mx a"
-	for name in mxdom plain a.sub; do
+	for name in mxdom plain a.sub nosuch; do
 		q0=$(dns_queries)
-		theirs=$(dns_says 3 "$name" inet)
+		mx=$("$NSSCALL" mxsearch "$name")
 		q1=$(dns_queries)
-		ours=$(call 3 "$name" inet)
+		theirs=$(dns_says 3 "$name" inet)
 		q2=$(dns_queries)
-		case "$theirs" in status=SUCCESS*) extra=1 ;; *) extra=0 ;; esac
-		expect "stages mx a, $name: the A search's queries + $extra MX query: $label" \
-			$((q1 - q0 + extra)) $((q2 - q1))
-		case "$name:$theirs" in
-		mxdom:status=SUCCESS*)
-			expect "stages mx a, mxdom: the best exchanger of the name reached: $label" \
-				"status=SUCCESS errno=0 herrno=0 ttl=300 canon=mx1.mxdom.example.test name=mx1.mxdom.example.test aliases=mxdom.example.test addrs=192.0.2.11" "$ours" ;;
-		*) expect "stages mx a, $name: what nss_dns says (no MX): $label" "$theirs" "$ours" ;;
+		ours=$(call 3 "$name" inet)
+		q3=$(dns_queries)
+		case "$mx" in
+		"mx=FOUND qname=mxdom.example.test")
+			want_q=$((q1 - q0))
+			want="status=SUCCESS errno=0 herrno=0 ttl=300 canon=mx1.mxdom.example.test name=mx1.mxdom.example.test aliases=mxdom.example.test addrs=192.0.2.11" ;;
+		mx=NO_DATA)
+			want_q=$((q1 - q0 + q2 - q1))
+			want=$theirs ;;
+		mx=HOST_NOT_FOUND)
+			want_q=$((q1 - q0))
+			want="status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" ;;
+		*)
+			want_q="res_search's $mx is not in this zone"
+			want=$want_q ;;
 		esac
+		expect "stages mx a, $name ($mx): res_search's MX walk + nss_dns's walk after NO_DATA only: $label" \
+			"$want_q" $((q3 - q2))
+		expect "stages mx a, $name ($mx): the answer: $label" "$want" "$ours"
 	done
 done
 unset HOSTALIASES
@@ -109,18 +123,32 @@ readme_row() {
 		print $3, $4, $5 }' "$top_srcdir/README"
 }
 short() { sed -n 's/^status=\([A-Z]*\) errno=\([A-Z0-9]*\) herrno=\([A-Z_0-9]*\).*/\1 \3 \2/p' | sed 's/ 0$/ -/'; }
-# row OUTCOME "NSSCALL ARGS" [module-only]: the table, the module, nss_dns.
+# row OUTCOME "NSSCALL ARGS" [module-only|mx-only]: the table, the module
+# with stages a (nss_dns's statuses, exactly), nss_dns, and the module with
+# stages mx a, whose MX walk meets the same DNS outcome first: the same row,
+# but NOTFOUND where the table says UNAVAIL, as the mx stage decided then
+# (README's "One exception, on purpose").  module-only: the config as set;
+# mx-only: stages mx a alone.
 row() {
 	local want ours theirs
 	want=$(readme_row "$1")
+	case "${3:-}" in
+	module-only) ;;
+	mx-only) use_config "stages mx a" ;;
+	*) use_config "stages a" ;;
+	esac
 	# shellcheck disable=SC2086
 	ours=$(call $2 | short)
-	expect "README row '$1': the module measures it" "$want" "$ours"
-	if [ -z "${3:-}" ]; then
-		# shellcheck disable=SC2086
-		theirs=$(dns_says $2 | short)
-		expect "README row '$1': nss_dns measures it" "$want" "$theirs"
-	fi
+	expect "README row '$1': the module measures it${3:+ ($3)}" "$want" "$ours"
+	[ -z "${3:-}" ] || return 0
+	# shellcheck disable=SC2086
+	theirs=$(dns_says $2 | short)
+	expect "README row '$1': nss_dns measures it" "$want" "$theirs"
+	use_config "stages mx a"
+	# shellcheck disable=SC2086
+	ours=$(call $2 | short)
+	expect "README row '$1': stages mx a (UNAVAIL is NOTFOUND once the mx stage decided)" \
+		"${want/#UNAVAIL /NOTFOUND }" "$ours"
 }
 "$top_builddir/tests/client/dns_responder" 53 127.0.0.9 </dev/null >/dev/null 2>&1 &
 PIDS="$PIDS $!"
@@ -129,7 +157,7 @@ resolv "search example.test" "options timeout:1 attempts:1"
 row "found" "3 plain.example.test inet"
 row "no such name (NXDOMAIN), or no stage knew" "3 nosuch.example.test inet"
 row "the name has no address (NODATA), or a null MX" "3 v4host.example.test inet6"
-row "the name has no address (NODATA), or a null MX" "3 nullmx.example.test inet" module-only
+row "the name has no address (NODATA), or a null MX" "3 nullmx.example.test inet" mx-only
 row "a CNAME (chain or loop) without address" "3 v4alias.example.test inet6"
 row "a CNAME (chain or loop) without address" "2 txtalias.example.test inet"
 row "the same from gethostbyname4_r" "4 txtalias.example.test"
@@ -208,18 +236,19 @@ expect "EMFILE in the wins stage: the server is not marked down, it answers next
 
 # --- the ERANGE replay ---------------------------------------------------------
 # glibc retries at once with a bigger buffer: that retry, and only that one,
-# gets the kept answer.  Each lookup of mxdom.example.test costs 2 queries
-# (the A search and the MX, whose reply carries the exchangers' glue).
+# gets the kept answer.  Each lookup of mxdom.example.test costs 1 query:
+# the MX of an absolute name, whose reply carries the exchangers' A and
+# AAAA as glue (the zone holds both for mx1 and mx2).
 use_config "stages mx a"
 q0=$(dns_queries)
 out=$(call late4 mxdom.example.test 8 0)
-expect "an immediate retry after ERANGE is replayed: no new query" 2 $(($(dns_queries) - q0))
+expect "an immediate retry after ERANGE is replayed: no new query" 1 $(($(dns_queries) - q0))
 expect "an immediate retry after ERANGE: the answer" \
 	"status=SUCCESS errno=0 herrno=0 ttl=300 name=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11" \
 	"$(echo "$out" | sed -n 2p)"
 q0=$(dns_queries)
 call late4 mxdom.example.test 8 1500 >/dev/null
-expect "a retry 1.5 s after ERANGE is a new lookup: it asks again" 4 $(($(dns_queries) - q0))
+expect "a retry 1.5 s after ERANGE is a new lookup: it asks again" 2 $(($(dns_queries) - q0))
 call late4 mxdom.example.test 8 600 >"$SANDBOX/late.out" &
 late=$!
 sleep 0.2
@@ -247,8 +276,10 @@ for n in 1 3 30; do
 		# shellcheck disable=SC2086
 		out=$(call $args)
 		elapsed=$(($(ms) - t0))
+		# nss_dns's timeout row (UNAVAIL, TRY_AGAIN, EAGAIN), NOTFOUND as the
+		# mx stage decided (README's exception).
 		expect "$n silent exchanger(s), ${args%% *}_r: TRY_AGAIN, never the domain's own address" \
-			"status=UNAVAIL errno=EAGAIN herrno=TRY_AGAIN" "$out"
+			"status=NOTFOUND errno=EAGAIN herrno=TRY_AGAIN" "$out"
 		expect_match "$n silent exchanger(s), ${args%% *}_r: within 2 x 2 s ($elapsed ms)" \
 			"^(19[0-9][0-9]|[2-3][0-9][0-9][0-9]|4[0-4][0-9][0-9])$" "$elapsed"
 	done
@@ -280,7 +311,8 @@ ours=$(call 3 mxsilent3.hostile.test. inet)
 t_mod=$(($(ms) - t0))
 echo "# 3 servers, timeout:2: nss_dns $t_dns ms for one silent name, the module $t_mod ms"
 expect "3 servers: nss_dns's answer for a silent name" "status=UNAVAIL errno=EAGAIN herrno=TRY_AGAIN" "$theirs"
-expect "3 servers, 3 silent exchangers: TRY_AGAIN" "$theirs" "$ours"
+expect "3 servers, 3 silent exchangers: TRY_AGAIN (NOTFOUND: the mx stage decided)" \
+	"${theirs/#status=UNAVAIL/status=NOTFOUND}" "$ours"
 expect "3 servers: the module within twice nss_dns's time, with 0.5 s to spare" yes \
 	"$([ "$t_mod" -le $((2 * t_dns + 500)) ] && echo yes || echo "no: $t_mod vs $t_dns")"
 expect "3 servers: the exchangers had nss_dns's time for one name" yes \
