@@ -113,6 +113,11 @@ void mxf_dns_begin_exchangers(struct mxf_dns *dns)
 	dns->phase_end = end < dns->deadline ? end : dns->deadline;
 }
 
+void mxf_dns_end_exchangers(struct mxf_dns *dns)
+{
+	dns->phase_end = dns->deadline;
+}
+
 bool mxf_dns_stop_exchangers(const struct mxf_dns *dns, enum mxf_outcome o)
 {
 	return mxf_outcome_is_temporary(o) || now_ms() >= dns->phase_end;

@@ -82,6 +82,10 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
  * query's time: a timeout ends res_nsearch's walk). */
 void mxf_dns_begin_exchangers(struct mxf_dns *dns);
 
+/* Ends the exchangers' phase: a later query (the a stage's search after
+ * the IMS fallback) has what is left until the lookup's deadline. */
+void mxf_dns_end_exchangers(struct mxf_dns *dns);
+
 /* Whether resolving exchangers stops after one ended in O: at the first
  * temporary failure (the answer is TRY_AGAIN then, unless an earlier one
  * gave addresses), or when the phase's time is spent. */

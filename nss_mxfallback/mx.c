@@ -132,6 +132,7 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 	mxf_dns_begin_exchangers(&q->dns);
 	while ((d = mxf_mx_policy_decide(&w->policy)).verdict == MXF_MXV_RESOLVE)
 		resolve_exchanger(q, w, d.exchanger);
+	mxf_dns_end_exchangers(&q->dns);
 	mxf_trace(q->trace, "rule: %s", d.rule);
 	switch (d.verdict) {
 	case MXF_MXV_ADDRESSES:
