@@ -9,21 +9,11 @@ static int family_type(int family)
 	return family == AF_INET ? ns_t_a : ns_t_aaaa;
 }
 
-enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bool search,
-				       int family, bool with_names, struct mxf_answer *ans)
+enum mxf_outcome mxf_read_addresses(const struct mxf_dnsmsg *msg, int family, bool with_names,
+				    struct mxf_answer *ans)
 {
-	const struct mxf_dnsmsg *msg;
-	struct mxf_dns *dns;
 	char canon[NS_MAXDNAME];
 	uint32_t ttl = MXF_TTL_NONE;
-	enum mxf_outcome o = mxf_query_dns(q, &dns);
-
-	if (o != MXF_FOUND)
-		return o;
-	o = mxf_dns_query(dns, host, family_type(family), search);
-	if (o != MXF_FOUND)
-		return o;
-	msg = dns->msg;
 	int hops = mxf_dnsmsg_follow_cnames(msg, msg->qname, canon, NULL, &ttl);
 
 	if (hops < 0)
@@ -43,6 +33,38 @@ enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bo
 	return MXF_FOUND;
 }
 
+enum mxf_outcome mxf_resolve_addresses(struct mxf_query *q, const char *host, bool search,
+				       int family, bool with_names, struct mxf_answer *ans)
+{
+	struct mxf_dns *dns;
+	enum mxf_outcome o = mxf_query_dns(q, &dns);
+
+	if (o != MXF_FOUND)
+		return o;
+	o = mxf_dns_query(dns, host, family_type(family), search);
+	if (o != MXF_FOUND)
+		return o;
+	return mxf_read_addresses(dns->msg, family, with_names, ans);
+}
+
+/* The first family's answer is the search walk's; the other family is
+ * asked at the name the walk reached, as nss_dns asks A and AAAA of the
+ * same candidate, or searched when it reached none. */
+static enum mxf_outcome family_addresses(struct mxf_query *q, unsigned i, int family,
+					 struct mxf_answer *ans)
+{
+	const struct mxf_dnsmsg *msg;
+	enum mxf_outcome o;
+
+	if (i == 0) {
+		o = mxf_query_walk(q, &msg);
+		return o == MXF_FOUND ? mxf_read_addresses(msg, family, true, ans) : o;
+	}
+	if (q->found_at[0] != '\0')
+		return mxf_resolve_addresses(q, q->found_at, false, family, true, ans);
+	return mxf_resolve_addresses(q, q->name, true, family, true, ans);
+}
+
 enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans)
 {
 	int families[2];
@@ -50,12 +72,8 @@ enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans)
 	enum mxf_outcome result = MXF_NO_NAME;
 	bool found = false;
 
-	/* Where the mx stage found the name, ask that name; else search. */
-	bool search = q->found_at[0] == '\0';
-	const char *name = search ? q->name : q->found_at;
-
 	for (unsigned i = 0; i < n; i++) {
-		enum mxf_outcome o = mxf_resolve_addresses(q, name, search, families[i], true, ans);
+		enum mxf_outcome o = family_addresses(q, i, families[i], ans);
 		if (o == MXF_FOUND)
 			found = true;
 		else

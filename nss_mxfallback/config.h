@@ -58,6 +58,10 @@ struct mxf_config {
 	unsigned n_programs;
 	bool mx_all_programs; /* "mx_programs *" */
 	bool debug;
+	/* Which snapshot of the file this is (config_file.c counts its builds; 0 for a
+	 * config that did not come from there): a lookup's ERANGE replay is
+	 * only for the settings it was found with. */
+	unsigned long generation;
 };
 
 /* Where a parse failed: 1-based line and a message fit for syslog. */

@@ -22,6 +22,12 @@ struct loaded {
 
 static struct mxf_snap_cache cache = MXF_SNAP_CACHE_INIT;
 
+/* How many snapshots build() made: each one's settings carry the count as
+ * their generation, so a lookup's ERANGE replay (lookup.c) never outlives
+ * the settings it was found with.  Atomic: builds of different paths
+ * (mxfallback-query --config) may run at once. */
+static unsigned long builds;
+
 const char *mxf_config_path(void)
 {
 	/* secure_getenv: a setuid program must not be steered by its caller. */
@@ -79,6 +85,7 @@ static int build(struct mxf_snap *snap, const char *path, void *arg)
 	}
 	judge(l, path, rc, err, text, len);
 	free(text);
+	l->cfg.generation = __atomic_add_fetch(&builds, 1, __ATOMIC_RELAXED);
 	l->snap = snap;
 	snap->value = l;
 	snap->free_value = free;

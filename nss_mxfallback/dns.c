@@ -4,9 +4,9 @@
 
 #include <errno.h>
 #include <netdb.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *type_name(int type)
 {
@@ -46,19 +46,105 @@ static int use_servers(res_state res, const struct mxf_config *cfg)
 	return 0;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The longest one query takes when no server answers, in ms: libresolv
+ * (resolv/res_send.c) makes RETRY rounds over NSCOUNT servers, and waits
+ * RETRANS << ns seconds for server ns, divided by NSCOUNT when ns > 0, at
+ * least 1 s (send_dg's "Compute timeout"). */
+static int64_t worst_query_ms(int retrans, int retry, int nscount)
+{
+	int64_t round = 0;
+
+	for (int ns = 0; ns < nscount; ns++) {
+		int64_t s = (int64_t)retrans << ns;
+		if (ns > 0)
+			s /= nscount;
+		round += s > 0 ? s : 1;
+	}
+	return round * retry * 1000;
+}
+
+/* Sets the next query's timeout and attempts so that it ends by the
+ * deadline: fewer attempts first, then a shorter timeout.  False when not
+ * even one attempt of 1 s fits. */
+static bool fit_query(struct mxf_dns *dns)
+{
+	int64_t end = dns->phase_end < dns->deadline ? dns->phase_end : dns->deadline;
+	int64_t left = end - now_ms();
+	int retrans = dns->retrans, retry = dns->retry;
+	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
+
+	while (worst_query_ms(retrans, retry, nscount) > left) {
+		if (retry > 1)
+			retry--;
+		else if (retrans > 1)
+			retrans--;
+		else
+			return false;
+	}
+	dns->res.retrans = retrans;
+	dns->res.retry = retry;
+	return true;
+}
+
+static void start_deadline(struct mxf_dns *dns)
+{
+	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
+
+	dns->retrans = dns->res.retrans > 0 ? dns->res.retrans : 1;
+	dns->retry = dns->res.retry > 0 ? dns->res.retry : 1;
+	dns->query_ms = worst_query_ms(dns->retrans, dns->retry, nscount);
+	dns->deadline = now_ms() + (2 * dns->query_ms < MXF_DNS_MAX_MS ? 2 * dns->query_ms
+									: MXF_DNS_MAX_MS);
+	dns->phase_end = dns->deadline;
+}
+
+void mxf_dns_begin_exchangers(struct mxf_dns *dns)
+{
+	int64_t end = now_ms() + dns->query_ms;
+
+	dns->phase_end = end < dns->deadline ? end : dns->deadline;
+}
+
+void mxf_dns_end_exchangers(struct mxf_dns *dns)
+{
+	dns->phase_end = dns->deadline;
+}
+
+bool mxf_dns_stop_exchangers(const struct mxf_dns *dns, enum mxf_outcome o)
+{
+	return mxf_outcome_is_temporary(o) || now_ms() >= dns->phase_end;
+}
+
 enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 {
 	memset(dns, 0, sizeof(*dns));
 	dns->debug = cfg->debug;
-	if (res_ninit(&dns->res) != 0)
+	if (res_ninit(&dns->res) != 0) {
+		dns->sys_errno = errno;
 		return MXF_NO_RESOURCES;
+	}
 	dns->ready = true;
-	dns->msg = malloc(sizeof(*dns->msg) + NS_MAXMSG);
-	if (dns->msg == NULL)
+	/* One block: two readers and the reply buffer. */
+	dns->msg = malloc(2 * sizeof(*dns->msg) + NS_MAXMSG);
+	if (dns->msg == NULL) {
+		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
-	dns->buf = (unsigned char *)(dns->msg + 1);
-	if (cfg->n_dns_servers > 0 && use_servers(&dns->res, cfg) != 0)
+	}
+	dns->kept = dns->msg + 1;
+	dns->buf = (unsigned char *)(dns->msg + 2);
+	if (cfg->n_dns_servers > 0 && use_servers(&dns->res, cfg) != 0) {
+		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
+	}
+	start_deadline(dns);
 	return MXF_FOUND;
 }
 
@@ -68,16 +154,22 @@ void mxf_dns_close(struct mxf_dns *dns)
 		res_nclose(&dns->res);
 	free(dns->msg);
 	dns->msg = NULL;
+	dns->kept = NULL;
 	dns->buf = NULL;
 	dns->ready = false;
 }
 
-/* Reads a failed res_nsearch as nss_dns does, with one difference: a
- * definite answer in h_errno (no such name, no data) wins over errno, which
- * may still hold ECONNREFUSED from a later search-list candidate a server
- * refused.  errno only tells a timeout from a SERVFAIL. */
+/* Reads a failed res_nsearch as nss_dns does (glibc 2.36
+ * resolv/nss_dns/dns-host.c): a socket() that failed for want of
+ * descriptors comes back as TRY_AGAIN with errno EMFILE/ENFILE, which nss_dns
+ * turns into UNAVAIL/NETDB_INTERNAL; so do we, before reading h_errno.
+ * Otherwise a definite answer in h_errno (no such name, no data) wins over
+ * errno, which may still hold ECONNREFUSED from a later search-list
+ * candidate a server refused; errno only tells a timeout from a SERVFAIL. */
 static enum mxf_outcome failure_outcome(int herr, int err)
 {
+	if (err == EMFILE || err == ENFILE)
+		return MXF_NO_RESOURCES;
 	switch (herr) {
 	case HOST_NOT_FOUND:
 		return MXF_NO_NAME;
@@ -87,8 +179,7 @@ static enum mxf_outcome failure_outcome(int herr, int err)
 		return err == ECONNREFUSED || err == ETIMEDOUT ? MXF_UNREACHABLE
 							       : MXF_SERVER_FAILED;
 	case NETDB_INTERNAL:
-		return err == EMFILE || err == ENFILE || err == ENOMEM ? MXF_NO_RESOURCES
-									: MXF_NO_RECOVERY;
+		return err == ENOMEM ? MXF_NO_RESOURCES : MXF_NO_RECOVERY;
 	default:
 		return MXF_NO_RECOVERY;
 	}
@@ -105,16 +196,28 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 	unsigned char *buf = dns->buf;
 	int len;
 
+	if (!fit_query(dns)) {
+		mxf_trace(dns->trace, "DNS %s %s: not asked, the lookup's time is spent", name,
+			  type_name(type));
+		return MXF_UNREACHABLE;
+	}
+	/* A fresh header, as nss_dns's fresh buffer: res_nsearch reads the
+	 * rcode left in BUF after a timeout to decide whether to go on
+	 * (SERVFAIL) or stop, and the previous query's reply is still there. */
+	memset(buf, 0, HFIXEDSZ);
 	errno = 0;
 	if (search)
 		len = res_nsearch(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
 	else
 		len = res_nquery(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
 	if (len < 0) {
-		enum mxf_outcome o = failure_outcome(dns->res.res_h_errno, errno);
+		int err = errno;
+		enum mxf_outcome o = failure_outcome(dns->res.res_h_errno, err);
+		if (o == MXF_NO_RESOURCES)
+			dns->sys_errno = err;
 		mxf_trace(dns->trace, "DNS %s %s: %s", name, type_name(type), mxf_outcome_name(o));
 		mxf_log_debug(dns->debug, "%s type %d: h_errno %d errno %d", name, type,
-			      dns->res.res_h_errno, errno);
+			      dns->res.res_h_errno, err);
 		return o;
 	}
 	if (len > NS_MAXMSG || mxf_dnsmsg_open(msg, buf, (size_t)len) != 0) {
@@ -127,86 +230,7 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 	return MXF_FOUND;
 }
 
-/* Asks one candidate; FOUND and NO_DATA both say the name exists there.
- * libresolv reports a SERVFAIL reply like an unreachable server (errno
- * ECONNREFUSED) but leaves the reply in BUF; res_nsearch reads its RCODE to
- * go on searching after SERVFAIL, and so do we. */
-static enum mxf_outcome try_candidate(struct mxf_dns *dns, const char *candidate, int type,
-				      struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME])
+bool mxf_dns_name_ok(const char *name)
 {
-	unsigned char *buf = dns->buf;
-	enum mxf_outcome o;
-
-	memset(buf, 0, HFIXEDSZ);
-	o = mxf_dns_query_into(dns, candidate, type, false, msg);
-	if (o == MXF_FOUND || o == MXF_NO_DATA) {
-		/* Not snprintf: this runs on every lookup, and stdio costs 600
-		 * instructions here.  An over-long name leaves "": search again. */
-		size_t len = strlen(candidate);
-		if (len < NS_MAXDNAME)
-			memcpy(found_at, candidate, len + 1);
-		else
-			found_at[0] = '\0';
-	}
-	if (o == MXF_UNREACHABLE && (buf[2] & 0x80) && (buf[3] & 0x0f) == ns_r_servfail)
-		o = MXF_SERVER_FAILED;
-	return o;
-}
-
-/* Whether the search goes on after outcome O; after SERVFAIL it does, as
- * in glibc, and the search ends in TRY_AGAIN if nothing else answers. */
-static bool keep_searching(enum mxf_outcome o, bool *servfail)
-{
-	if (o == MXF_SERVER_FAILED)
-		*servfail = true;
-	return o == MXF_NO_NAME || o == MXF_SERVER_FAILED;
-}
-
-enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
-				     struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME])
-{
-	res_state res = &dns->res;
-	size_t len = strlen(name);
-	unsigned dots = 0;
-	bool servfail = false, tried_as_is = false;
-	char candidate[NS_MAXDNAME];
-	enum mxf_outcome o;
-
-	for (const char *p = name; *p != '\0'; p++)
-		dots += *p == '.';
-	/* An absolute name is asked once, with nss_dns's reading of a failure. */
-	if (len > 0 && name[len - 1] == '.')
-		return mxf_dns_query_into(dns, name, type, false, msg);
-	if (dots == 0) {
-		/* HOSTALIASES, as res_nsearch and nss_dns honour it (glibc drops the
-		 * variable for setuid programs).  Deprecated, not gone. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-		const char *alias = res_hostalias(res, name, candidate, sizeof(candidate));
-#pragma GCC diagnostic pop
-		if (alias != NULL)
-			return try_candidate(dns, alias, type, msg, found_at);
-	}
-	if (dots >= res->ndots) {
-		tried_as_is = true;
-		o = try_candidate(dns, name, type, msg, found_at);
-		if (!keep_searching(o, &servfail))
-			return o;
-	}
-	if ((dots == 0 && (res->options & RES_DEFNAMES)) || (dots > 0 && (res->options & RES_DNSRCH))) {
-		for (char **domain = res->dnsrch; *domain != NULL; domain++) {
-			if (snprintf(candidate, sizeof(candidate), "%s.%s", name, *domain) >=
-			    (int)sizeof(candidate))
-				continue;
-			o = try_candidate(dns, candidate, type, msg, found_at);
-			if (!keep_searching(o, &servfail))
-				return o;
-		}
-	}
-	if (!tried_as_is) {
-		o = try_candidate(dns, name, type, msg, found_at);
-		if (!keep_searching(o, &servfail))
-			return o;
-	}
-	return servfail ? MXF_SERVER_FAILED : MXF_NO_NAME;
+	return res_hnok(name) != 0;
 }

@@ -1,6 +1,26 @@
 /* The only place that talks to DNS servers: libresolv on per-lookup state
  * (res_ninit), with the config's dns_server lines replacing resolv.conf's
- * servers when given. */
+ * servers when given.
+ *
+ * One search algorithm: glibc's own res_nsearch, which walks resolv.conf's
+ * whole search list (not only the 6 domains struct __res_state shows),
+ * reads "." as the root, applies ndots, HOSTALIASES, and goes on after
+ * SERVFAIL and NODATA.  Nothing here walks res->dnsrch by hand.
+ *
+ * MX first.  The mx stage searches for the MX (res_nsearch, type MX), as
+ * Postfix's own MX lookup does with res_search: the MX is the first name
+ * of the search list that has MX records, as res_search finds it, and the
+ * reply's question names it.  MX records there: the exchangers (their glue,
+ * or one A/AAAA query each).  A null MX: final, no address query.
+ * HOST_NOT_FOUND (res_search's verdict: the name exists nowhere it looked;
+ * note glibc reports an as-is try's NXDOMAIN over a later candidate's
+ * NODATA): final, NOTFOUND/HOST_NOT_FOUND, no address query.  NO_DATA: the
+ * implicit MX, and the a stage then searches for A/AAAA exactly as nss_dns
+ * does (its own res_nsearch walk, the other family asked where it
+ * stopped).  A temporary failure or a malformed reply: final (mx_final),
+ * TRY_AGAIN or NO_RECOVERY, never the domain's own address.  Queries: one
+ * MX walk, plus the exchangers without glue, plus the address walk only
+ * after NO_DATA. */
 #ifndef MXF_DNS_H
 #define MXF_DNS_H
 
@@ -11,24 +31,44 @@
 
 #include <resolv.h>
 #include <stdbool.h>
+#include <stdint.h>
+
+/* The DNS part of a lookup never takes longer than this, whatever
+ * resolv.conf says (glibc allows timeout:30 attempts:5, 150 s a query). */
+#define MXF_DNS_MAX_MS 20000
 
 struct mxf_dns {
 	struct __res_state res;
 	bool ready;
+	/* The time bound (CLOCK_MONOTONIC ms).  QUERY_MS is the longest one
+	 * query can take with resolv.conf's timeout, attempts and servers, as
+	 * libresolv sends it: what nss_dns could spend on one name whose
+	 * servers are silent.  The lookup's DNS part ends by DEADLINE, twice
+	 * that (at most MXF_DNS_MAX_MS) after it opened; a phase (the
+	 * exchangers) may end sooner, at PHASE_END. */
+	int64_t query_ms;
+	int64_t deadline;
+	int64_t phase_end;
+	int retrans, retry; /* resolv.conf's, before any query was cut to fit */
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
 	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
+	struct mxf_dnsmsg *kept; /* for a reply kept across queries (the search's) */
 	bool debug;
+	int sys_errno; /* with MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	const struct mxf_trace *trace;
 };
 
-/* Prepares DNS for one lookup.  Cheap: glibc caches resolv.conf. */
+/* Prepares DNS for one lookup and starts its deadline.  Cheap: glibc
+ * caches resolv.conf. */
 enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg);
 void mxf_dns_close(struct mxf_dns *dns);
 
 /* Asks NAME/TYPE (class IN).  SEARCH applies resolv.conf's search list as
  * nss_dns does (a trailing dot means absolute); otherwise NAME is taken as
  * fully qualified.  On MXF_FOUND, DNS->msg reads the reply, valid until the
- * next query.  A reply that fails validation is MXF_MALFORMED. */
+ * next query.  A reply that fails validation is MXF_MALFORMED.  The query's
+ * timeout and attempts are cut so it ends by the deadline; when not even
+ * one attempt fits, nothing is sent and the answer is MXF_UNREACHABLE. */
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search);
 
 /* The same, with the reply read by MSG, which later queries leave alone
@@ -36,13 +76,25 @@ enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, 
 enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int type, bool search,
 				    struct mxf_dnsmsg *msg);
 
-/* Searches NAME/TYPE through resolv.conf's search list in res_nsearch's
- * order (resolv/res_query.c), with one difference: a NODATA answer ends the
- * search, as the name exists there.  For the MX query that is the domain
- * whose implicit MX is itself (RFC 5321 §5.1), and asking the rest of the
- * list would only cost queries.  FOUND_AT gets the name that answered;
- * MSG reads the reply, as for mxf_dns_query_into. */
-enum mxf_outcome mxf_dns_search_into(struct mxf_dns *dns, const char *name, int type,
-				     struct mxf_dnsmsg *msg, char found_at[NS_MAXDNAME]);
+/* Starts the exchangers' phase: all their queries together get one
+ * query's time (QUERY_MS), within the lookup's deadline.  The MX walk
+ * before it has the first budget (up to the deadline, in practice one
+ * query's time: a timeout ends res_nsearch's walk). */
+void mxf_dns_begin_exchangers(struct mxf_dns *dns);
+
+/* Ends the exchangers' phase: a later query (the a stage's search after
+ * the IMS fallback) has what is left until the lookup's deadline. */
+void mxf_dns_end_exchangers(struct mxf_dns *dns);
+
+/* Whether resolving exchangers stops after one ended in O: at the first
+ * temporary failure (the answer is TRY_AGAIN then, unless an earlier one
+ * gave addresses), or when the phase's time is spent. */
+bool mxf_dns_stop_exchangers(const struct mxf_dns *dns, enum mxf_outcome o);
+
+/* Whether nss_dns would send NAME to DNS at all: glibc's res_hnok (letters,
+ * digits, hyphens, dots between non-empty labels).  nss_dns answers
+ * NOTFOUND/HOST_NOT_FOUND for any other name without a query
+ * (resolv/nss_dns/dns-host.c); the DNS stages do the same. */
+bool mxf_dns_name_ok(const char *name);
 
 #endif

@@ -6,11 +6,17 @@
 #include "nscd.h"
 #include "stage.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+/* How long a kept answer waits for the caller's retry with a bigger
+ * buffer: glibc retries at once, in the same call, so a second is plenty;
+ * anything later is a new lookup and must ask again. */
+#define REPLAY_WINDOW_NS 1000000000LL
 
 /* One per thread, heap-allocated on the first ERANGE.  The key's destructor
  * is libc's free(), so a thread's exit never calls into this module (which
@@ -18,6 +24,8 @@
 struct kept_answer {
 	bool valid;
 	int family;
+	unsigned long generation; /* of the config the answer was found with */
+	struct timespec kept_at; /* CLOCK_MONOTONIC */
 	char name[NS_MAXDNAME];
 	struct mxf_result result;
 };
@@ -57,19 +65,35 @@ void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_re
 		return;
 	strcpy(k->name, name);
 	k->family = family;
+	k->generation = res->generation;
+	clock_gettime(CLOCK_MONOTONIC, &k->kept_at);
 	k->result = *res;
 	k->valid = true;
 }
 
-/* Replays the kept answer once, if it is for this name and family. */
-static bool replay_kept(const char *name, int family, struct mxf_result *res)
+static bool within_window(const struct timespec *since)
+{
+	struct timespec now;
+	long long ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (long long)(now.tv_sec - since->tv_sec) * 1000000000LL + (now.tv_nsec - since->tv_nsec);
+	return ns >= 0 && ns < REPLAY_WINDOW_NS;
+}
+
+/* Replays the kept answer once, if it is for this name and family, was
+ * kept less than REPLAY_WINDOW_NS ago, and found with the settings of
+ * generation GENERATION: the retry of the call in progress, nothing else. */
+static bool replay_kept(const char *name, int family, unsigned long generation,
+			struct mxf_result *res)
 {
 	struct kept_answer *k = kept_answer(false);
 
 	if (k == NULL || !k->valid)
 		return false;
 	k->valid = false;
-	if (k->family != family || strcmp(k->name, name) != 0)
+	if (k->family != family || strcmp(k->name, name) != 0 || k->generation != generation ||
+	    !within_window(&k->kept_at))
 		return false;
 	*res = k->result;
 	return true;
@@ -138,17 +162,16 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 	}
 }
 
-void mxf_lookup(const char *name, int family, struct mxf_result *res)
+void mxf_lookup(const char *name, int family, bool check_name, struct mxf_result *res)
 {
 	const struct mxf_config *cfg;
 	int rc;
 
-	if (replay_kept(name, family, res))
-		return;
 	/* No memset: the answer is large and run_stages initialises it. */
 	res->config_broken = false;
 	res->mx_final = false;
 	res->outcome = MXF_NO_RESOURCES;
+	res->sys_errno = ENOMEM;
 	mxf_answer_init(&res->answer);
 	rc = mxf_config_acquire(&cfg);
 	if (rc != 0) {
@@ -156,22 +179,25 @@ void mxf_lookup(const char *name, int family, struct mxf_result *res)
 		return;
 	}
 	mxf_nscd_warn_once(cfg);
-	mxf_lookup_with(cfg, name, family, NULL, res);
+	if (!replay_kept(name, family, cfg->generation, res))
+		mxf_lookup_with(cfg, name, family, check_name, NULL, res);
 	mxf_config_release(cfg);
 }
 
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
-		     const struct mxf_trace *trace, struct mxf_result *res)
+		     bool check_name, const struct mxf_trace *trace, struct mxf_result *res)
 {
 	struct mxf_query q;
 
 	mxf_query_init(&q, name, family, cfg, trace);
+	q.check_name = check_name;
 	res->config_broken = false;
+	res->generation = cfg->generation;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
 	res->mx_final = q.mx_final;
-	if (q.dns_opened)
-		mxf_dns_close(&q.dns);
+	res->sys_errno = q.sys_errno != 0 ? q.sys_errno : q.dns_opened ? q.dns.sys_errno : 0;
+	mxf_query_finish(&q);
 }
 
 static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)
@@ -191,6 +217,7 @@ void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
 	res->mx_final = false;
 	mxf_answer_init(&res->answer);
 	res->outcome = MXF_NO_RESOURCES;
+	res->sys_errno = ENOMEM;
 	if (rc != 0)
 		return;
 	res->outcome = MXF_NO_NAME;

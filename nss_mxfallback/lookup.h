@@ -16,13 +16,19 @@ struct mxf_result {
 	bool mx_final; /* the mx stage decided: never UNAVAIL (see nss.c) */
 	enum mxf_outcome outcome;
 	int stage; /* the enum mxf_stage that found the answer, or -1 */
+	int sys_errno; /* with MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
+	unsigned long generation; /* of the config it was found with */
 	struct mxf_answer answer; /* meaningful when outcome is MXF_FOUND */
 };
 
 /* Fills RES for NAME and FAMILY (AF_INET, AF_INET6 or AF_UNSPEC).  When this
- * thread's previous call for the same name and family ended in ERANGE, the
- * kept answer is replayed instead. */
-void mxf_lookup(const char *name, int family, struct mxf_result *res);
+ * thread's previous call for the same name and family ended in ERANGE less
+ * than a second ago, with the same config generation, the kept answer is
+ * replayed instead (glibc's retry with a bigger buffer).  CHECK_NAME: the DNS stages refuse a
+ * name res_hnok fails, without a query, as nss_dns's gethostbyname4_r,
+ * gethostbyname2_r and gethostbyname_r do (glibc 2.36's gethostbyname3_r
+ * does not: it sends the name). */
+void mxf_lookup(const char *name, int family, bool check_name, struct mxf_result *res);
 
 /* Fills RES with the name of IPv4 address ADDR (network order), from the
  * sources that know addresses: the LMHOSTS file, then (wins_node_status)
@@ -32,7 +38,7 @@ void mxf_lookup_address(uint32_t addr, struct mxf_result *res);
 /* The same with a given config, reporting each step to TRACE (may be
  * NULL); no replay.  For mxfallback-query. */
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
-		     const struct mxf_trace *trace, struct mxf_result *res);
+		     bool check_name, const struct mxf_trace *trace, struct mxf_result *res);
 
 const char *mxf_stage_name(int stage);
 

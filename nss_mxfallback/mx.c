@@ -127,8 +127,12 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 
 	trace_set(q, w, n);
 	mxf_mx_policy_init(&w->policy, w->mx, n, &set, shuffle_seed());
+	/* All exchangers together get one query's time (dns.h); a query
+	 * past it is not sent and reads as a timeout, which ends the walk. */
+	mxf_dns_begin_exchangers(&q->dns);
 	while ((d = mxf_mx_policy_decide(&w->policy)).verdict == MXF_MXV_RESOLVE)
 		resolve_exchanger(q, w, d.exchanger);
+	mxf_dns_end_exchangers(&q->dns);
 	mxf_trace(q->trace, "rule: %s", d.rule);
 	switch (d.verdict) {
 	case MXF_MXV_ADDRESSES:
@@ -167,6 +171,27 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	return use_exchangers(q, w, n, ans);
 }
 
+/* Outcomes after which the domain may have MX records we could not read. */
+static bool hides_the_mx(enum mxf_outcome o)
+{
+	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE;
+}
+
+/* What the MX walk's failure O means for the rest of the lookup (dns.h):
+ * no such name anywhere on the list, or an MX set we could not read, is
+ * final, with no address query (RFC 5321 §5.1, issue 12); NODATA is the
+ * implicit MX, which the a stage resolves with its own search as nss_dns
+ * does. */
+static void after_mx_walk(struct mxf_query *q, enum mxf_outcome o)
+{
+	if (o == MXF_NO_NAME || hides_the_mx(o) || o == MXF_NO_RESOURCES)
+		q->dns_done = true;
+	if (o == MXF_NO_NAME || hides_the_mx(o))
+		q->mx_final = true;
+	if (o == MXF_NO_DATA)
+		mxf_trace(q->trace, "no MX on the search list: the implicit MX is the name itself");
+}
+
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 {
 	struct mxf_dns *dns;
@@ -177,6 +202,8 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 		mxf_trace(q->trace, "skipped: %s is not in mx_programs", program_invocation_short_name);
 		return MXF_NO_NAME;
 	}
+	if (!mxf_query_name_ok(q))
+		return MXF_NO_NAME;
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
@@ -184,15 +211,15 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	o = mxf_dns_search_into(dns, q->name, ns_t_mx, &w->msg, q->found_at);
-	/* RFC 5321 §5.1: no A fallback for these.  Nor for a reply unusable as
-	 * a whole: it may hold MX records we cannot read (issue 12). */
-	if (o == MXF_NO_NAME || o == MXF_MALFORMED || mxf_outcome_is_temporary(o)) {
-		q->dns_done = true;
-		q->mx_final = true;
-	}
-	if (o == MXF_FOUND)
+	/* MX first, with glibc's own search (dns.h): the MX is the first name
+	 * of the search list that has MX records, as Postfix's dns_lookup
+	 * finds it with res_search.  The reply's question names it. */
+	o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
+	after_mx_walk(q, o);
+	if (o == MXF_FOUND) {
+		mxf_trace(q->trace, "MX search reached %s", w->msg.qname);
 		o = read_mx_reply(q, w, ans);
+	}
 	free(w);
 	return o;
 }

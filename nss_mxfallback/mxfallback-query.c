@@ -83,7 +83,7 @@ static int query(const struct mxf_config *cfg, const struct options *o, const ch
 	if (res == NULL)
 		return 2;
 	printf("%s (%s)\n", name, family_name(o->family));
-	mxf_lookup_with(cfg, name, o->family, &trace, res);
+	mxf_lookup_with(cfg, name, o->family, true, &trace, res);
 	if (res->outcome == MXF_FOUND) {
 		print_answer(res);
 		status = 0;

@@ -39,8 +39,11 @@ EXPORT enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct 
 						       char *buffer, size_t buflen, int *errnop,
 						       int *h_errnop);
 
-/* The statuses nss_dns gives for the same DNS outcome (resolv/nss_dns). */
-static enum nss_status dns_status(const struct mxf_result *res, int *errnop, int *h_errnop)
+/* The statuses nss_dns gives for the same DNS outcome (resolv/nss_dns),
+ * from gethostbyname4_r when TUPLES (tests/integration/resolver.sh
+ * compares every entry point). */
+static enum nss_status dns_status(const struct mxf_result *res, bool tuples, int *errnop,
+				  int *h_errnop)
 {
 	if (res->config_broken) {
 		*h_errnop = NO_RECOVERY;
@@ -55,6 +58,10 @@ static enum nss_status dns_status(const struct mxf_result *res, int *errnop, int
 		*h_errnop = NO_DATA;
 		return NSS_STATUS_NOTFOUND;
 	case MXF_ALIAS_ONLY:
+		if (tuples) { /* glibc 2.36's gaih_getanswer: no address is no name */
+			*h_errnop = HOST_NOT_FOUND;
+			return NSS_STATUS_NOTFOUND;
+		}
 		*h_errnop = NO_RECOVERY;
 		*errnop = ENOENT;
 		return NSS_STATUS_TRYAGAIN;
@@ -75,8 +82,13 @@ static enum nss_status dns_status(const struct mxf_result *res, int *errnop, int
 	case MXF_NO_RESOURCES:
 		break;
 	}
+	/* Out of descriptors (socket() failed in libresolv or the wins stage):
+	 * nss_dns says UNAVAIL and NETDB_INTERNAL and leaves *errnop alone
+	 * (glibc 2.36 dns-host.c; tests/integration/resolver.sh measures it).
+	 * Out of memory: errno ENOMEM, as nss_dns says for a failed malloc. */
 	*h_errnop = NETDB_INTERNAL;
-	*errnop = ENOMEM;
+	if (res->sys_errno != EMFILE && res->sys_errno != ENFILE)
+		*errnop = ENOMEM;
 	return NSS_STATUS_UNAVAIL;
 }
 
@@ -85,9 +97,10 @@ static enum nss_status dns_status(const struct mxf_result *res, int *errnop, int
  * action, and the [!UNAVAIL=return] the package writes, hand UNAVAIL to the
  * next source, and `dns` there would answer with the domain's own address.
  * h_errno and errno still say what nss_dns would (TRY_AGAIN: defer). */
-static enum nss_status not_found(const struct mxf_result *res, int *errnop, int *h_errnop)
+static enum nss_status not_found(const struct mxf_result *res, bool tuples, int *errnop,
+				 int *h_errnop)
 {
-	enum nss_status status = dns_status(res, errnop, h_errnop);
+	enum nss_status status = dns_status(res, tuples, errnop, h_errnop);
 
 	return status == NSS_STATUS_UNAVAIL && res->mx_final ? NSS_STATUS_NOTFOUND : status;
 }
@@ -137,8 +150,8 @@ static bool usable_name(const char *name)
 /* Looks NAME up.  Returns the answer to pack, or NULL with *STATUS set:
  * not found, or no memory.  errno is left as the caller had it unless a
  * status needs it. */
-static struct mxf_result *found_answer(const char *name, int af, int *errnop, int *h_errnop,
-				       enum nss_status *status)
+static struct mxf_result *found_answer(const char *name, int af, bool check_name, int *errnop,
+				       int *h_errnop, enum nss_status *status)
 {
 	int saved_errno = errno;
 	struct mxf_result *res;
@@ -155,13 +168,13 @@ static struct mxf_result *found_answer(const char *name, int af, int *errnop, in
 		*status = NSS_STATUS_UNAVAIL;
 		return NULL;
 	}
-	mxf_lookup(name, af, res);
+	mxf_lookup(name, af, check_name, res);
 	errno = saved_errno;
 	if (res->outcome == MXF_FOUND && !res->config_broken) {
 		if (!refuse_unusable(res, af, errnop, h_errnop, status))
 			return res;
 	} else {
-		*status = not_found(res, errnop, h_errnop);
+		*status = not_found(res, af == AF_UNSPEC, errnop, h_errnop);
 	}
 	free(res);
 	return NULL;
@@ -180,7 +193,7 @@ enum nss_status _nss_mxfallback_gethostbyname4_r(const char *name, struct gaih_a
 						 int *h_errnop, int32_t *ttlp)
 {
 	enum nss_status status;
-	struct mxf_result *res = found_answer(name, AF_UNSPEC, errnop, h_errnop, &status);
+	struct mxf_result *res = found_answer(name, AF_UNSPEC, true, errnop, h_errnop, &status);
 
 	if (res == NULL)
 		return status;
@@ -192,9 +205,10 @@ enum nss_status _nss_mxfallback_gethostbyname4_r(const char *name, struct gaih_a
 	return status;
 }
 
-enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struct hostent *host,
-						 char *buffer, size_t buflen, int *errnop,
-						 int *h_errnop, int32_t *ttlp, char **canonp)
+/* gethostbyname3_r, with or without nss_dns's res_hnok check (lookup.h). */
+static enum nss_status by_name(const char *name, int af, bool check_name, struct hostent *host,
+			       char *buffer, size_t buflen, int *errnop, int *h_errnop,
+			       int32_t *ttlp, char **canonp)
 {
 	enum nss_status status;
 	struct mxf_result *res;
@@ -204,7 +218,7 @@ enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struc
 		*h_errnop = NO_DATA;
 		return NSS_STATUS_UNAVAIL;
 	}
-	res = found_answer(name, af, errnop, h_errnop, &status);
+	res = found_answer(name, af, check_name, errnop, h_errnop, &status);
 	if (res == NULL)
 		return status;
 	if (mxf_pack_hostent(&res->answer, af, host, buffer, buflen) != 0) {
@@ -218,12 +232,18 @@ enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struc
 	return status;
 }
 
+enum nss_status _nss_mxfallback_gethostbyname3_r(const char *name, int af, struct hostent *host,
+						 char *buffer, size_t buflen, int *errnop,
+						 int *h_errnop, int32_t *ttlp, char **canonp)
+{
+	return by_name(name, af, false, host, buffer, buflen, errnop, h_errnop, ttlp, canonp);
+}
+
 enum nss_status _nss_mxfallback_gethostbyname2_r(const char *name, int af, struct hostent *host,
 						 char *buffer, size_t buflen, int *errnop,
 						 int *h_errnop)
 {
-	return _nss_mxfallback_gethostbyname3_r(name, af, host, buffer, buflen, errnop, h_errnop,
-						NULL, NULL);
+	return by_name(name, af, true, host, buffer, buflen, errnop, h_errnop, NULL, NULL);
 }
 
 /* Without RES_USE_INET6 (deprecated, ignored since glibc 2.26) nss_dns
@@ -232,8 +252,7 @@ enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct hostent
 						char *buffer, size_t buflen, int *errnop,
 						int *h_errnop)
 {
-	return _nss_mxfallback_gethostbyname3_r(name, AF_INET, host, buffer, buflen, errnop,
-						h_errnop, NULL, NULL);
+	return by_name(name, AF_INET, true, host, buffer, buflen, errnop, h_errnop, NULL, NULL);
 }
 
 /* The IPv4 address behind ADDR: plain, or IPv4-mapped IPv6 (as nss_dns
@@ -283,7 +302,7 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 	mxf_lookup_address(v4, res);
 	errno = saved_errno;
 	if (res->outcome != MXF_FOUND || res->config_broken) {
-		status = not_found(res, errnop, h_errnop);
+		status = not_found(res, false, errnop, h_errnop);
 	} else if (refuse_unusable(res, AF_INET, errnop, h_errnop, &status)) {
 		/* status set */
 	} else if (mxf_pack_hostent(&res->answer, AF_INET, host, buffer, buflen) != 0) {

@@ -1,6 +1,7 @@
 /* The per-lookup state stages share. */
 #include "stage.h"
 
+#include <string.h>
 #include <sys/socket.h>
 
 void mxf_query_init(struct mxf_query *q, const char *name, int family,
@@ -17,7 +18,64 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 	q->dns_done = false;
 	q->stop = false;
 	q->mx_final = false;
+	q->check_name = true;
+	q->sys_errno = 0;
+	q->walked = false;
+	q->walk_outcome = MXF_NO_NAME;
+	q->walk = NULL;
 	q->found_at[0] = '\0';
+}
+
+void mxf_query_finish(struct mxf_query *q)
+{
+	if (q->dns_opened)
+		mxf_dns_close(&q->dns);
+	q->dns_opened = false;
+	q->walk = NULL;
+}
+
+bool mxf_query_name_ok(struct mxf_query *q)
+{
+	if (!q->check_name || mxf_dns_name_ok(q->name))
+		return true;
+	mxf_trace(q->trace, "%s fails res_hnok: not sent to DNS (as nss_dns)", q->name);
+	q->dns_done = true;
+	return false;
+}
+
+static enum mxf_outcome walk(struct mxf_query *q)
+{
+	struct mxf_dns *dns;
+	int families[2];
+	enum mxf_outcome o;
+
+	if (!mxf_query_name_ok(q))
+		return MXF_NO_NAME;
+	o = mxf_query_dns(q, &dns);
+	if (o != MXF_FOUND)
+		return o;
+	q->walk = dns->kept;
+	mxf_query_families(q, families);
+	o = mxf_dns_query_into(dns, q->name, families[0] == AF_INET ? ns_t_a : ns_t_aaaa, true,
+			       q->walk);
+	if (o == MXF_FOUND) {
+		size_t len = strlen(q->walk->qname);
+		memcpy(q->found_at, q->walk->qname, len + 1); /* both NS_MAXDNAME */
+		mxf_trace(q->trace, "search reached %s", q->found_at);
+	}
+	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
+		q->dns_done = true; /* no name on the list, or DNS is down */
+	return o;
+}
+
+enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **msg)
+{
+	if (!q->walked) {
+		q->walk_outcome = walk(q);
+		q->walked = true;
+	}
+	*msg = q->walk;
+	return q->walk_outcome;
 }
 
 enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns)

@@ -23,8 +23,14 @@ struct mxf_query {
 	 * hides one): no other source may answer with the domain's own
 	 * address instead (RFC 5321 §5.1). */
 	bool mx_final;
-	/* Where the mx stage found the name (MX or no data): the a stage asks
-	 * that name, instead of searching the list again. */
+	bool check_name; /* the DNS stages refuse names res_hnok fails */
+	int sys_errno; /* a stage's MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
+	/* The a stage's search walk (dns.h): done once per lookup, for the
+	 * first family.  FOUND_AT is the name it reached ("" when it reached
+	 * none): the a stage asks its other family there, as nss_dns does. */
+	bool walked;
+	enum mxf_outcome walk_outcome;
+	struct mxf_dnsmsg *walk; /* the walk's reply (in DNS; NULL until walked) */
 	char found_at[NS_MAXDNAME];
 	const struct mxf_trace *trace; /* NULL in the module */
 };
@@ -36,6 +42,21 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 
 /* Opens the resolver on first use; MXF_FOUND when it is ready. */
 enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);
+
+/* Whether NAME may be sent to DNS: res_hnok, as nss_dns checks it in
+ * gethostbyname{,2,3,4}_r (Q->check_name; false for gethostbyaddr).  When
+ * not, later DNS stages are skipped too and the stage says MXF_NO_NAME
+ * without a query. */
+bool mxf_query_name_ok(struct mxf_query *q);
+
+/* The a stage's search walk: NAME's first family searched with
+ * res_nsearch, once per lookup, as nss_dns does.  On MXF_FOUND *MSG reads
+ * the reply and Q->found_at holds the name reached.  A name res_hnok
+ * refuses is MXF_NO_NAME without a query. */
+enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **msg);
+
+/* Frees what the lookup's DNS stages held. */
+void mxf_query_finish(struct mxf_query *q);
 
 /* Families asked for, in the order their addresses are listed. */
 unsigned mxf_query_families(const struct mxf_query *q, int families[2]);
@@ -50,6 +71,11 @@ enum mxf_outcome mxf_stage_bcast(struct mxf_query *q, struct mxf_answer *ans);
  * (NODE STATUS, what `nmblookup -A` does) and fills ANS with its unique <00>
  * name.  False when it does not answer in wins_timeout x wins_retries. */
 bool mxf_wins_node_status(const struct mxf_config *cfg, uint32_t addr, struct mxf_answer *ans);
+
+/* Adds the FAMILY addresses of reply MSG (asked for them) to ANS, as
+ * mxf_resolve_addresses does after its query. */
+enum mxf_outcome mxf_read_addresses(const struct mxf_dnsmsg *msg, int family, bool with_names,
+				    struct mxf_answer *ans);
 
 /* Adds HOST's FAMILY addresses to ANS, following CNAMEs; SEARCH applies the
  * resolver's search list.  WITH_NAMES also sets the canonical name (if ANS

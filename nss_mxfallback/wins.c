@@ -19,8 +19,14 @@
 
 #define DOWN_MS 15000
 #define MAX_DOWN 16
+/* The whole stage (every server, retry and WACK) ends this long after it
+ * starts, so that a lookup stays under 30 s with any config (DNS part
+ * MXF_DNS_MAX_MS at most, lmhosts a local file). */
+#define STAGE_MS 9000
 
-enum server_said { SAID_YES, SAID_NO, SAID_NOTHING };
+/* SAID_CANNOT_ASK: no socket here (out of descriptors or memory); the
+ * server said nothing because it was never asked, and is not marked down. */
+enum server_said { SAID_YES, SAID_NO, SAID_NOTHING, SAID_CANNOT_ASK };
 
 /* Servers that stayed silent, shared by all threads of the process. */
 static pthread_mutex_t down_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -134,16 +140,21 @@ static int await_reply(int fd, const struct sockaddr_in *server, struct exchange
 }
 
 /* Sends X's request up to wins_retries times, wins_timeout ms apart, over
- * a fresh connected socket.  Returns 1 answered, 0 silent, -1 unreachable. */
+ * a fresh connected socket, never past STAGE_END.  Returns 1 answered, 0 silent, -1 unreachable,
+ * -2 with errno set when no socket could be made (EMFILE, ENFILE, ENOMEM,
+ * ENOBUFS): that says nothing about the server. */
 static int transact(const struct mxf_config *cfg, const struct sockaddr_in *server,
-		    struct exchange *x)
+		    struct exchange *x, int64_t stage_end)
 {
 	int64_t budget_end = now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
 	int rc = 0;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int fd;
 
+	if (budget_end > stage_end)
+		budget_end = stage_end;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return 0;
+		return -2;
 	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
 		goto out;
 	for (unsigned attempt = 0; attempt < cfg->wins_retries && rc == 0; attempt++) {
@@ -171,14 +182,20 @@ static enum verdict read_name_reply(struct exchange *x, const unsigned char *pkt
 }
 
 static enum server_said ask_server(const struct mxf_config *cfg, const struct sockaddr_in *server,
-				   const unsigned char name[MXF_NB_NAME_LEN],
+				   const unsigned char name[MXF_NB_NAME_LEN], int64_t stage_end,
 				   struct mxf_nb_reply *reply)
 {
 	struct exchange x = { .id = transaction_id(), .read = read_name_reply, .name = name };
 
 	mxf_nb_query(x.id, name, x.request);
-	if (transact(cfg, server, &x) <= 0)
+	switch (transact(cfg, server, &x, stage_end)) {
+	case 1:
+		break;
+	case -2:
+		return SAID_CANNOT_ASK;
+	default:
 		return SAID_NOTHING;
+	}
 	*reply = x.reply;
 	return reply->kind == MXF_NB_POSITIVE ? SAID_YES : SAID_NO;
 }
@@ -198,6 +215,7 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 	unsigned char name[MXF_NB_NAME_LEN];
 	size_t len = strlen(q->name);
 	struct mxf_nb_reply reply;
+	int64_t stage_end = now_ms() + STAGE_MS;
 
 	if (q->family == AF_INET6 || cfg->n_wins_servers == 0)
 		return MXF_NO_NAME;
@@ -211,12 +229,17 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 		const struct sockaddr_in *server = &cfg->wins_servers[i];
 		char text[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &server->sin_addr, text, sizeof(text));
+		if (now_ms() >= stage_end) {
+			mxf_trace(q->trace, "WINS %s not asked: the stage's %d ms are spent", text,
+				  STAGE_MS);
+			break;
+		}
 		if (server_is_down(server)) {
 			mxf_log_debug(cfg->debug, "WINS %s skipped: silent in the last 15 s", text);
 			mxf_trace(q->trace, "WINS %s skipped: silent in the last 15 s", text);
 			continue;
 		}
-		switch (ask_server(cfg, server, name, &reply)) {
+		switch (ask_server(cfg, server, name, stage_end, &reply)) {
 		case SAID_YES:
 			mxf_log_debug(cfg->debug, "WINS %s knows %s", text, q->name);
 			mxf_trace(q->trace, "WINS %s answered: %u address(es), TTL %u", text,
@@ -233,6 +256,12 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 			mxf_trace(q->trace, "WINS %s did not answer", text);
 			mark_down(server);
 			break;
+		case SAID_CANNOT_ASK:
+			q->sys_errno = errno;
+			mxf_log_debug(cfg->debug, "WINS %s not asked: no socket (errno %d)", text,
+				      q->sys_errno);
+			mxf_trace(q->trace, "WINS %s not asked: no socket", text);
+			return MXF_NO_RESOURCES;
 		}
 	}
 	return MXF_NO_NAME;
@@ -250,7 +279,7 @@ bool mxf_wins_node_status(const struct mxf_config *cfg, uint32_t addr, struct mx
 
 	host.sin_addr.s_addr = addr;
 	mxf_nb_status_query(x.id, x.request);
-	if (transact(cfg, &host, &x) <= 0)
+	if (transact(cfg, &host, &x, now_ms() + STAGE_MS) <= 0)
 		return false;
 	mxf_answer_set_name(ans, x.status_name);
 	mxf_answer_add_address(ans, AF_INET, &addr);

@@ -54,12 +54,12 @@ use_nsswitch mxfallback
 a=$(queries "$B" lookups noglue.example.test 1)
 use_nsswitch dns
 b=$(queries "$B" lookups mail.other.test 1)
-row "DNS queries: MX answer without glue" "$a" "$b" "MX, then the exchanger's A"
+row "DNS queries: MX answer without glue" "$a" "$b" "the MX, then the exchanger's A"
 use_nsswitch mxfallback
 a=$(queries "$B" lookups plain.example.test 1)
 use_nsswitch dns
 b=$(queries "$B" lookups plain.example.test 1)
-row "DNS queries: name without MX" "$a" "$b" "MX (no data), then A"
+row "DNS queries: name without MX" "$a" "$b" "the MX search (no data), then the A search"
 use_nsswitch mxfallback
 calls=$("$B" grow many.example.test 64)
 a=$(queries "$B" grow many.example.test 64)

@@ -3,13 +3,17 @@
  * label of its name; the right address for NAME is 192.0.2.20x, a wrong one
  * is always 192.0.2.66.  Stops after 600 s or when killed.
  *
- *   dns_responder PORT
+ *   dns_responder PORT [ADDR]     ADDR instead of 127.0.0.1 (then the
+ *                                 wrongaddr mode answers from ADDR:PORT+1)
  *
  * good wrongid wrongaddr wrongport othername ptrloop ptroob longname
- * countlie truncated cnameloop chain20 many slow silent servfail
+ * countlie truncated cnameloop chain20 many slow silent servfail refused
  * badmx (MX reply with a 2-byte MX record; the domain's own A is the wrong
  * address) badglue (MX 10 mx.badglue... with an AAAA glue record of 4 bytes
  * and a good A glue record, 192.0.2.205; the domain's own A is wrong)
+ * mxsilentN (N = 1..99): the MX query gets N exchangers of preference 10,
+ * silent.xI.hostile.test, whose queries are never answered; an A query
+ * gets the wrong address (the domain's own must never be used then).
  * Only A queries get addresses; other types get an empty NOERROR answer
  * (or the same misbehaviour, where the mode is about the packet itself).
  */
@@ -145,6 +149,8 @@ static void answer(int fd, int fd_port, int fd_addr, const unsigned char *q, siz
 		return;
 	if (strcmp(mode, "servfail") == 0) {
 		start(&r, q, qlen, 2);
+	} else if (strcmp(mode, "refused") == 0) {
+		start(&r, q, qlen, 5);
 	} else if (strcmp(mode, "wrongid") == 0 || strcmp(mode, "wrongport") == 0 ||
 		   strcmp(mode, "wrongaddr") == 0 || strcmp(mode, "othername") == 0) {
 		good(&r, q, qlen, 1, WRONG);
@@ -239,6 +245,23 @@ static void answer(int fd, int fd_port, int fd_addr, const unsigned char *q, siz
 		a_record(&r, mx_name, sizeof(mx_name), "192.0.2.205");
 		count(&r, 1);
 		r.p[11] = 2; /* ARCOUNT */
+	} else if (strncmp(mode, "mxsilent", 8) == 0 && q[qlen - 3] == 15 && q[qlen - 4] == 0) {
+		int n = atoi(mode + 8);
+		start(&r, q, qlen, 0);
+		for (int i = 1; i <= n && i < 100; i++) {
+			unsigned char host[40];
+			int hl = snprintf((char *)host, sizeof(host), "%csilent%cx%d%chostile%ctest", 6, 0,
+					  i, 7, 4);
+			host[7] = (unsigned char)(i < 10 ? 2 : 3); /* the label "xI" */
+			hl++; /* the root's 0 after "test" */
+			memcpy(r.p + r.n, QNAME_PTR, 2);
+			r.n += 2;
+			rr_head(&r, 15, (unsigned)(2 + hl));
+			put16(&r, 10);
+			memcpy(r.p + r.n, host, (size_t)hl);
+			r.n += (size_t)hl;
+		}
+		count(&r, (unsigned)(n < 100 ? n : 99));
 	} else if (strcmp(mode, "slow") == 0) {
 		good(&slow_reply.r, q, qlen, 1, WRONG);
 		slow_reply.due = time(NULL) + 3;
@@ -257,12 +280,13 @@ int main(int argc, char **argv)
 	struct sockaddr_in from;
 	time_t end = time(NULL) + 600;
 
-	if (argc != 2)
+	if (argc != 2 && argc != 3)
 		return 2;
 	int port = atoi(argv[1]);
-	int fd = udp_socket("127.0.0.1", port);
-	int fd_port = udp_socket("127.0.0.1", port + 1);
-	int fd_addr = udp_socket("127.0.0.2", port);
+	const char *addr = argc == 3 ? argv[2] : "127.0.0.1";
+	int fd = udp_socket(addr, port);
+	int fd_port = udp_socket(addr, port + 1);
+	int fd_addr = argc == 3 ? fd_port : udp_socket("127.0.0.2", port);
 
 	while (time(NULL) < end) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };

@@ -6,8 +6,16 @@
  *   nsscall MODULE.so 3|2 NAME inet|inet6 [BUFLEN]
  *   nsscall MODULE.so 1 NAME [BUFLEN]          gethostbyname_r
  *   nsscall MODULE.so grow4 NAME BUFLEN        4_r, doubling BUFLEN on ERANGE
+ *   nsscall MODULE.so late4 NAME BUFLEN MS     4_r with BUFLEN (ERANGE), then after MS
+ *                                              ms with 64 KB: a retry that comes late
  *   nsscall MODULE.so timed4 NAME COUNT        4_r COUNT times in this process,
  *                                              each line ending in ms=<duration>
+ *   nsscall MODULE.so emfile 3 NAME inet|inet6 one call to warm up, then with every
+ *                                              descriptor taken (RLIMIT_NOFILE
+ *                                              lowered, filled with /dev/null),
+ *                                              then with them freed again: three
+ *                                              lines, the middle one ending in the
+ *                                              thread's errno=
  *   nsscall gai NAME unspec|inet|inet6         getaddrinfo(AI_CANONNAME)
  *   nsscall ghbn NAME inet|inet6               gethostbyname2
  *   nsscall resources NAME COUNT               COUNT gethostbyname2 lookups; prints
@@ -16,6 +24,10 @@
  *   nsscall execfds NAME...                    looks each NAME up, then execs
  *                                              ls /proc/self/fd: the fds a child
  *                                              inherits
+ *   nsscall mxsearch NAME                      glibc's res_search(NAME, IN, MX), as
+ *                                              Postfix's MX lookup: "mx=FOUND
+ *                                              qname=<the name it reached>" or
+ *                                              "mx=<h_errno>"
  *
  * With NSSCALL_PREFIX=_nss_dns_ and MODULE libc.so.6 the same calls go to
  * glibc's own dns module (exported from libc since 2.34), for comparison.
@@ -24,12 +36,15 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <netdb.h>
 #include <nss.h>
+#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +100,8 @@ static const char *errno_name(int e)
 	case ENOENT: return "ENOENT";
 	case EAFNOSUPPORT: return "EAFNOSUPPORT";
 	case ENOMEM: return "ENOMEM";
+	case EMFILE: return "EMFILE";
+	case ENFILE: return "ENFILE";
 	default: return "OTHER";
 	}
 }
@@ -210,6 +227,24 @@ static int call_hostent(void *mod, int which, const char *name, int af, size_t b
 	return 0;
 }
 
+/* gethostbyname3_r, printing the thread's errno after the call too (the
+ * call's own line is printed only once the descriptors are back, as stdio
+ * may need one). */
+static void call_hostent_errno(void *mod, const char *name, int af)
+{
+	struct hostent h;
+	int err = 0, herr = 0, thread_errno;
+	int32_t ttl = INT32_MAX;
+	char *canon = NULL, *buf = malloc(4096);
+	fn3_t fn = (fn3_t)entry(mod, "gethostbyname3_r");
+	enum nss_status s = fn(name, af, &h, buf, 4096, &err, &herr, &ttl, &canon);
+
+	thread_errno = errno;
+	print_status(s, err, herr);
+	printf(" thread_errno=%s\n", errno_name(thread_errno));
+	free(buf);
+}
+
 static int call_gai(const char *name, int family)
 {
 	struct addrinfo hints = { .ai_family = family, .ai_socktype = SOCK_STREAM,
@@ -291,8 +326,62 @@ static int exec_fds(int n, char **names)
 	return 1;
 }
 
+/* Takes every descriptor left under a lowered RLIMIT_NOFILE; returns the
+ * first one taken, or -1. */
+static int take_all_fds(void)
+{
+	struct rlimit rl = { .rlim_cur = 64, .rlim_max = 64 };
+	int first = -1, fd;
+
+	getrlimit(RLIMIT_NOFILE, &rl);
+	rl.rlim_cur = 64;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return -1;
+	while ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+		if (first < 0)
+			first = fd;
+	return errno == EMFILE ? first : -1;
+}
+
+static int call_emfile(void *mod, const char *name, int af)
+{
+	int first;
+
+	call_hostent(mod, 3, name, af, 4096);
+	fflush(stdout);
+	first = take_all_fds();
+	if (first < 0)
+		return 2;
+	errno = 0;
+	call_hostent_errno(mod, name, af);
+	for (int fd = first; fd < 64; fd++)
+		close(fd);
+	call_hostent(mod, 3, name, af, 4096);
+	return 0;
+}
+
+/* The oracle of the mx stage's MX walk: libc's own search, nothing of ours. */
+static int call_mxsearch(const char *name)
+{
+	unsigned char buf[NS_MAXMSG];
+	char qname[NS_MAXDNAME];
+	int len = res_search(name, ns_c_in, ns_t_mx, buf, sizeof(buf));
+
+	if (len < 0) {
+		printf("mx=%s\n", herrno_name(h_errno));
+		return 0;
+	}
+	if (len < HFIXEDSZ ||
+	    dn_expand(buf, buf + len, buf + HFIXEDSZ, qname, sizeof(qname)) < 0)
+		snprintf(qname, sizeof(qname), "?");
+	printf("mx=FOUND qname=%s\n", qname);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "mxsearch") == 0)
+		return call_mxsearch(argv[2]);
 	if (argc >= 4 && strcmp(argv[1], "resources") == 0)
 		return resources(argv[2], atol(argv[3]));
 	if (argc >= 2 && strcmp(argv[1], "execfds") == 0)
@@ -314,8 +403,16 @@ int main(int argc, char **argv)
 	if (strcmp(mode, "4") == 0 || strcmp(mode, "grow4") == 0)
 		return call4(mod, name, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096,
 			     strcmp(mode, "grow4") == 0);
+	if (strcmp(mode, "late4") == 0 && argc > 5) {
+		call4(mod, name, strtoul(argv[4], NULL, 0), 0);
+		fflush(stdout);
+		usleep((useconds_t)atoi(argv[5]) * 1000);
+		return call4(mod, name, 65536, 0);
+	}
 	if (strcmp(mode, "timed4") == 0)
 		return call4_timed(mod, name, argc > 4 ? atoi(argv[4]) : 1);
+	if (strcmp(mode, "emfile") == 0 && argc > 5)
+		return call_emfile(mod, argv[4], family_of(argv[5]));
 	if (strcmp(mode, "1") == 0)
 		return call_hostent(mod, 1, name, AF_INET, argc > 4 ? strtoul(argv[4], NULL, 0) : 4096);
 	if (argc < 5)

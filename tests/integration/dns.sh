@@ -48,12 +48,13 @@ q0=$(dns_queries)
 expect "MX with glue: the additional section is used" \
 	"status=SUCCESS errno=0 herrno=0 ttl=300 canon=mx1.mxdom.example.test name=mx1.mxdom.example.test aliases=mxdom.example.test addrs=192.0.2.11" \
 	"$(call 3 mxdom.example.test inet)"
+# MX first (README): the MX query, whose reply carries the glue; no A query.
 expect "MX with glue: exactly one query" 1 $(($(dns_queries) - q0))
 q0=$(dns_queries)
 expect "MX without glue: the exchanger's address is asked for" \
 	"status=SUCCESS errno=0 herrno=0 ttl=300 canon=mail.other.test name=mail.other.test aliases=noglue.example.test addrs=198.51.100.200" \
 	"$(call 3 noglue.example.test inet)"
-expect "MX without glue: two queries" 2 $(($(dns_queries) - q0))
+expect "MX without glue: the MX, then the exchanger's A" 2 $(($(dns_queries) - q0))
 
 expect "null MX: not found, no fallback to the A record" \
 	"status=NOTFOUND errno=0 herrno=NO_DATA" "$(call 3 nullmx.example.test inet)"
@@ -207,7 +208,7 @@ q0=$(dns_queries)
 expect "ERANGE: glibc's buffer doubling ends in the same answer" \
 	"status=SUCCESS errno=0 herrno=0 ttl=300 name=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11 calls=5" \
 	"$(call grow4 mxdom.example.test 8)"
-expect "ERANGE: the retries send no new query" 1 $(($(dns_queries) - q0))
+expect "ERANGE: the retries send no new query (one lookup: the MX, with glue)" 1 $(($(dns_queries) - q0))
 expect "ERANGE from 3_r: TRYAGAIN, errno ERANGE, h_errno NETDB_INTERNAL" \
 	"status=TRYAGAIN errno=ERANGE herrno=NETDB_INTERNAL" "$(call 3 mxdom.example.test inet 16)"
 expect "ERANGE from 4_r: TRYAGAIN, errno ERANGE, h_errno NETDB_INTERNAL" \

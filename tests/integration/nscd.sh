@@ -47,20 +47,28 @@ counted() { # counted CMD... -> its output, then the DNS queries it caused
 	echo "$out queries=$(($(dns_queries) - q0))"
 }
 
+# MX first (README): mxdom.example.test has two dots (ndots 1), so
+# res_search asks its MX as is first, and the reply carries the
+# exchangers' A and AAAA as glue (the zone): 1 query.
 expect "gethostbyname2 through nscd: the module's MX answer" \
 	"2001:db8::11    mx1.mxdom.example.test mxdom.example.test queries=1" \
 	"$(counted client getent hosts mxdom.example.test)"
 expect "the repeat comes from nscd's cache: no query" \
 	"2001:db8::11    mx1.mxdom.example.test mxdom.example.test queries=0" \
 	"$(counted client getent hosts mxdom.example.test)"
+# AF_UNSPEC: the same MX query, glue for both families.
 expect "getaddrinfo through nscd: the module's answer" \
 	"gai=0 canon=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11 queries=1" \
 	"$(counted client "$NSSCALL" gai mxdom.example.test unspec | sed 's/addrs=2001:db8::11,192.0.2.11/addrs=192.0.2.11,2001:db8::11/')"
 expect "getaddrinfo repeat: from the cache" \
 	"gai=0 canon=mx1.mxdom.example.test addrs=192.0.2.11,2001:db8::11 queries=0" \
 	"$(counted client "$NSSCALL" gai mxdom.example.test unspec | sed 's/addrs=2001:db8::11,192.0.2.11/addrs=192.0.2.11,2001:db8::11/')"
-# nscd's getaddrinfo cache asks gethostbyname4_r: MX, then A and AAAA.
-expect "a 2-second TTL: answered" "gai=0 canon=short.example.test addrs=192.0.2.111 queries=3" \
+# nscd's getaddrinfo cache asks gethostbyname4_r.  short.example.test has
+# an A record only (the zone): the MX search asks it as is (NODATA), goes
+# on to short.example.test.example.test (resolv.conf's search list:
+# NXDOMAIN) and ends in NODATA; the a stage then searches as nss_dns: A at
+# short.example.test (found), and AAAA there: 4 queries.
+expect "a 2-second TTL: answered" "gai=0 canon=short.example.test addrs=192.0.2.111 queries=4" \
 	"$(counted client "$NSSCALL" gai short.example.test inet)"
 expect "a 2-second TTL: the repeat is cached" \
 	"gai=0 canon=short.example.test addrs=192.0.2.111 queries=0" \

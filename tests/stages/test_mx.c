@@ -369,25 +369,32 @@ START_TEST(test_timeout_for_the_mx_is_try_again)
 }
 END_TEST
 
-/* "shop" has MX records in the search domain, "plain.sub" only an address. */
+/* "shop" has MX records in the search domain, "plain" and "plain.sub" only
+ * an address there. */
 static void search_domain(struct fake_query *q)
 {
 	if (fake_asks(q, "shop." HARNESS_LOCALDOMAIN, ns_t_mx)) {
 		db_mx(&q->reply, "shop." HARNESS_LOCALDOMAIN, 10, "mx.shop.test", 300);
 		db_a(&q->reply, ns_s_ar, "mx.shop.test", "192.0.2.31", 300);
-	} else if (fake_asks(q, "plain.sub." HARNESS_LOCALDOMAIN, ns_t_mx)) {
+	} else if (fake_asks(q, "plain." HARNESS_LOCALDOMAIN, ns_t_mx) ||
+		   fake_asks(q, "plain.sub." HARNESS_LOCALDOMAIN, ns_t_mx)) {
 		return; /* NODATA: the name exists there */
+	} else if (fake_asks(q, "plain." HARNESS_LOCALDOMAIN, ns_t_a)) {
+		db_a(&q->reply, ns_s_an, "plain." HARNESS_LOCALDOMAIN, "192.0.2.32", 300);
 	} else if (fake_asks(q, "plain.sub." HARNESS_LOCALDOMAIN, ns_t_a)) {
-		db_a(&q->reply, ns_s_an, "plain.sub." HARNESS_LOCALDOMAIN, "192.0.2.32", 300);
+		db_a(&q->reply, ns_s_an, "plain.sub." HARNESS_LOCALDOMAIN, "192.0.2.33", 300);
 	} else {
 		nxdomain(q);
 	}
 }
 
-/* README: relative names follow the search list as with nss_dns.  The a
- * stage then asks for the address only where the MX query found the name
- * (no data there), not through the list again: one A query. */
-START_TEST(test_search_list_is_followed_and_a_asks_where_mx_found)
+/* README: the MX is the first name of the search list that has MX
+ * records, as res_search finds it (Postfix's own MX lookup).  With no MX
+ * anywhere on the list (NODATA) the a stage searches for the address as
+ * nss_dns does.  "plain" (no dot, ndots:1) tries plain.search.test, then
+ * "plain." (NXDOMAIN): 2 MX queries, then the A search stops at its first
+ * candidate: 1 A query. */
+START_TEST(test_search_list_is_followed_for_the_mx_then_for_the_address)
 {
 	struct outcome o;
 
@@ -397,11 +404,31 @@ START_TEST(test_search_list_is_followed_and_a_asks_where_mx_found)
 	ck_assert_str_eq(o.name, "mx.shop.test");
 	ck_assert_str_eq(o.aliases, "shop." HARNESS_LOCALDOMAIN);
 	ck_assert_str_eq(o.addrs, "192.0.2.31");
-	call3("plain.sub", AF_INET, BIG_BUFFER, &o);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_mx), 1);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 0);
+	call3("plain", AF_INET, BIG_BUFFER, &o);
 	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
-	ck_assert_str_eq(o.name, "plain.sub." HARNESS_LOCALDOMAIN);
+	ck_assert_str_eq(o.name, "plain." HARNESS_LOCALDOMAIN);
 	ck_assert_str_eq(o.addrs, "192.0.2.32");
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_mx), 1 + 2);
 	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 1);
+}
+END_TEST
+
+/* glibc's res_search (resolv/res_query.c) reports the as-is attempt's
+ * h_errno over a later candidate's NODATA: "plain.sub" (a dot, ndots:1)
+ * is tried as is (NXDOMAIN), then as plain.sub.search.test (NODATA), and
+ * res_search says HOST_NOT_FOUND.  Postfix's MX lookup bounces then; the
+ * mx stage's verdict is as final, with no address query (issue 12). */
+START_TEST(test_mx_search_nxdomain_as_is_is_final)
+{
+	struct outcome o;
+
+	serve(search_domain, "");
+	call3("plain.sub", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_mx), 2);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_a), 0);
 }
 END_TEST
 
@@ -455,7 +482,8 @@ Suite *mx_suite(void)
 	tcase_add_test(tc, test_servfail_on_every_candidate_is_final_try_again);
 	tcase_add_test(tc, test_servfail_for_the_exchanger_is_try_again);
 	tcase_add_test(tc, test_timeout_for_the_mx_is_try_again);
-	tcase_add_test(tc, test_search_list_is_followed_and_a_asks_where_mx_found);
+	tcase_add_test(tc, test_search_list_is_followed_for_the_mx_then_for_the_address);
+	tcase_add_test(tc, test_mx_search_nxdomain_as_is_is_final);
 	tcase_add_test(tc, test_mx_programs_without_this_program_skips_the_mx_stage);
 	tcase_add_test(tc, test_mx_programs_with_this_program_runs_the_mx_stage);
 	suite_add_tcase(s, tc);

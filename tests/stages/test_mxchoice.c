@@ -8,6 +8,7 @@
 
 #include <netdb.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define DOMAIN "example.test"
 #define DOMAIN_A "192.0.2.90"
@@ -173,6 +174,30 @@ START_TEST(test_mx_fallback_a_gives_the_domains_address)
 }
 END_TEST
 
+/* The same, with the exchanger's NXDOMAIN 400 ms slow.  The harness's
+ * resolv.conf (timeout:1 attempts:1, one server) gives one query 1 s, the
+ * exchangers together 1 s (README): the fallback's A query comes after
+ * them and has the rest of the lookup's 2 s, not what the exchangers left
+ * of theirs (600 ms: less than one attempt, so it would not be sent). */
+static void slow_exchanger_nxdomain(struct fake_query *q)
+{
+	if (fake_asks(q, "nothere.example.test", ns_t_a))
+		usleep(400 * 1000);
+	no_exchanger_exists(q);
+}
+
+START_TEST(test_mx_fallback_a_after_slow_exchangers_is_still_asked)
+{
+	struct outcome o;
+
+	serve(slow_exchanger_nxdomain, "");
+	call3(DOMAIN, AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.addrs, DOMAIN_A);
+	ck_assert_uint_eq(fake_dns_count(dns, DOMAIN, ns_t_a), 1);
+}
+END_TEST
+
 START_TEST(test_mx_fallback_none_gives_no_data)
 {
 	struct outcome o;
@@ -197,6 +222,7 @@ Suite *mxchoice_suite(void)
 	tcase_add_test(tc, test_localhost_exchanger_is_loopback_without_a_query);
 	tcase_add_test(tc, test_a_broken_glue_record_is_skipped);
 	tcase_add_test(tc, test_mx_fallback_a_gives_the_domains_address);
+	tcase_add_test(tc, test_mx_fallback_a_after_slow_exchangers_is_still_asked);
 	tcase_add_test(tc, test_mx_fallback_none_gives_no_data);
 	suite_add_tcase(s, tc);
 	return s;

@@ -219,6 +219,7 @@ static const struct {
 	{ "wins_server ::1\n", 1 },
 	{ "wins_server 300.1.1.1\n", 1 },
 	{ "wins_timeout 0\n", 1 },
+	{ "wins_timeout 9001\n", 1 },
 	{ "wins_retries 11\n", 1 },
 	{ "wins_suffix 0x100\n", 1 },
 	{ "wins_node_status 1\n", 1 },

@@ -54,7 +54,7 @@ static const char *lookup(const char *name)
 	char text[INET_ADDRSTRLEN];
 
 	out[0] = '\0';
-	mxf_lookup_with(&cfg, name, AF_INET, NULL, &res);
+	mxf_lookup_with(&cfg, name, AF_INET, false, NULL, &res);
 	if (res.outcome != MXF_FOUND)
 		return out;
 	for (unsigned i = 0; i < res.answer.n_addrs; i++) {
