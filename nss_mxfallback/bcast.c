@@ -6,6 +6,7 @@
  * at once; the first reply that bcast_rules.c takes wins; silence for
  * bcast_timeout x bcast_retries is "not found".  IPv4 only. */
 #include "bcast_rules.h"
+#include "clock.h"
 #include "log.h"
 #include "nbns.h"
 #include "stage.h"
@@ -30,20 +31,12 @@ struct bcast_query {
 	unsigned char request[MXF_NB_QUERY_LEN];
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint16_t transaction_id(void)
 {
 	uint16_t id;
 
 	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
-		id = (uint16_t)(now_ms() ^ getpid());
+		id = (uint16_t)(mxf_now_ms() ^ getpid());
 	return id;
 }
 
@@ -134,7 +127,7 @@ static bool await_answer(int fd, const struct bcast_query *b, int64_t deadline,
 	enum mxf_bcast_verdict v;
 	char text[INET_ADDRSTRLEN + 6];
 
-	for (int64_t left; (left = deadline - now_ms()) > 0;) {
+	for (int64_t left; (left = deadline - mxf_now_ms()) > 0;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int rc = poll(&p, 1, (int)left);
 		if (rc < 0 && errno == EINTR)
@@ -186,9 +179,13 @@ static int ask(struct bcast_query *b, struct mxf_nb_reply *reply, struct sockadd
 	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) != 0)
 		goto out;
 	for (unsigned attempt = 0; attempt < cfg->bcast_retries && rc == 0; attempt++) {
+		/* The time WINS left of the NetBIOS stages' bound (stage.h). */
+		int64_t end = mxf_query_netbios_end(b->q), deadline = mxf_now_ms() + cfg->bcast_timeout_ms;
+		if (mxf_now_ms() >= end)
+			break;
 		if (!send_all(fd, b, attempt))
 			break; /* nothing went out: nothing to wait for */
-		if (await_answer(fd, b, now_ms() + cfg->bcast_timeout_ms, from, reply)) {
+		if (await_answer(fd, b, deadline < end ? deadline : end, from, reply)) {
 			note_disagreement(fd, b, reply);
 			rc = 1;
 		}

@@ -1,4 +1,5 @@
 #include "dns.h"
+#include "clock.h"
 
 #include "log.h"
 
@@ -46,14 +47,6 @@ static int use_servers(res_state res, const struct mxf_config *cfg)
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The longest one query takes when no server answers, in ms: libresolv
  * (resolv/res_send.c) makes RETRY rounds over NSCOUNT servers, and waits
  * RETRANS << ns seconds for server ns, divided by NSCOUNT when ns > 0, at
@@ -77,7 +70,7 @@ static int64_t worst_query_ms(int retrans, int retry, int nscount)
 static bool fit_query(struct mxf_dns *dns)
 {
 	int64_t end = dns->phase_end < dns->deadline ? dns->phase_end : dns->deadline;
-	int64_t left = end - now_ms();
+	int64_t left = end - mxf_now_ms();
 	int retrans = dns->retrans, retry = dns->retry;
 	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
 
@@ -101,14 +94,14 @@ static void start_deadline(struct mxf_dns *dns)
 	dns->retrans = dns->res.retrans > 0 ? dns->res.retrans : 1;
 	dns->retry = dns->res.retry > 0 ? dns->res.retry : 1;
 	dns->query_ms = worst_query_ms(dns->retrans, dns->retry, nscount);
-	dns->deadline = now_ms() + (2 * dns->query_ms < MXF_DNS_MAX_MS ? 2 * dns->query_ms
+	dns->deadline = mxf_now_ms() + (2 * dns->query_ms < MXF_DNS_MAX_MS ? 2 * dns->query_ms
 									: MXF_DNS_MAX_MS);
 	dns->phase_end = dns->deadline;
 }
 
 void mxf_dns_begin_exchangers(struct mxf_dns *dns)
 {
-	int64_t end = now_ms() + dns->query_ms;
+	int64_t end = mxf_now_ms() + dns->query_ms;
 
 	dns->phase_end = end < dns->deadline ? end : dns->deadline;
 }
@@ -120,7 +113,7 @@ void mxf_dns_end_exchangers(struct mxf_dns *dns)
 
 bool mxf_dns_stop_exchangers(const struct mxf_dns *dns, enum mxf_outcome o)
 {
-	return mxf_outcome_is_temporary(o) || now_ms() >= dns->phase_end;
+	return mxf_outcome_is_temporary(o) || mxf_now_ms() >= dns->phase_end;
 }
 
 enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)

@@ -1,6 +1,8 @@
 /* The per-lookup state stages share. */
 #include "stage.h"
 
+#include "clock.h"
+
 #include <string.h>
 #include <sys/socket.h>
 
@@ -24,6 +26,14 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 	q->walk_outcome = MXF_NO_NAME;
 	q->walk = NULL;
 	q->found_at[0] = '\0';
+	q->netbios_end = 0;
+}
+
+int64_t mxf_query_netbios_end(struct mxf_query *q)
+{
+	if (q->netbios_end == 0)
+		q->netbios_end = mxf_now_ms() + MXF_NETBIOS_MS;
+	return q->netbios_end;
 }
 
 void mxf_query_finish(struct mxf_query *q)

@@ -32,6 +32,7 @@ struct mxf_query {
 	enum mxf_outcome walk_outcome;
 	struct mxf_dnsmsg *walk; /* the walk's reply (in DNS; NULL until walked) */
 	char found_at[NS_MAXDNAME];
+	int64_t netbios_end; /* 0 until a NetBIOS stage starts */
 	const struct mxf_trace *trace; /* NULL in the module */
 };
 
@@ -60,6 +61,16 @@ void mxf_query_finish(struct mxf_query *q);
 
 /* Families asked for, in the order their addresses are listed. */
 unsigned mxf_query_families(const struct mxf_query *q, int families[2]);
+
+/* The NetBIOS stages (every WINS server, retry and WACK, then every
+ * broadcast attempt) end together this long after the first of them
+ * starts, so a lookup stays under 30 s with any config: the DNS part is
+ * MXF_DNS_MAX_MS at most, lmhosts reads a local file. */
+#define MXF_NETBIOS_MS 9000
+
+/* When the NetBIOS stages must have ended (mxf_now_ms's clock); the first
+ * call starts the MXF_NETBIOS_MS. */
+int64_t mxf_query_netbios_end(struct mxf_query *q);
 
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans);

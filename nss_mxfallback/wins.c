@@ -4,6 +4,7 @@
  * wins_timeout ms each moves on too, and a silent server is skipped by this
  * process for 15 s (Windows' WinsDownTimeout).  Unicast only, IPv4 only. */
 #include "log.h"
+#include "clock.h"
 #include "nbns.h"
 #include "stage.h"
 
@@ -19,10 +20,6 @@
 
 #define DOWN_MS 15000
 #define MAX_DOWN 16
-/* The whole stage (every server, retry and WACK) ends this long after it
- * starts, so that a lookup stays under 30 s with any config (DNS part
- * MXF_DNS_MAX_MS at most, lmhosts a local file). */
-#define STAGE_MS 9000
 
 /* SAID_CANNOT_ASK: no socket here (out of descriptors or memory); the
  * server said nothing because it was never asked, and is not marked down. */
@@ -35,14 +32,6 @@ static struct {
 	int64_t until_ms;
 } down[MAX_DOWN]; /* guarded by down_lock */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool same_server(const struct sockaddr_in *a, const struct sockaddr_in *b)
 {
 	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
@@ -51,7 +40,7 @@ static bool same_server(const struct sockaddr_in *a, const struct sockaddr_in *b
 static bool server_is_down(const struct sockaddr_in *server)
 {
 	bool is_down = false;
-	int64_t now = now_ms();
+	int64_t now = mxf_now_ms();
 
 	pthread_mutex_lock(&down_lock);
 	for (int i = 0; i < MAX_DOWN; i++)
@@ -63,7 +52,7 @@ static bool server_is_down(const struct sockaddr_in *server)
 
 static void mark_down(const struct sockaddr_in *server)
 {
-	int64_t now = now_ms();
+	int64_t now = mxf_now_ms();
 	int slot = 0;
 
 	pthread_mutex_lock(&down_lock);
@@ -85,7 +74,7 @@ static uint16_t transaction_id(void)
 	uint16_t id;
 
 	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != sizeof(id))
-		id = (uint16_t)(now_ms() ^ getpid());
+		id = (uint16_t)(mxf_now_ms() ^ getpid());
 	return id;
 }
 
@@ -110,7 +99,7 @@ static int await_reply(int fd, const struct sockaddr_in *server, struct exchange
 	unsigned char pkt[576];
 	struct sockaddr_in from;
 
-	for (int64_t left; (left = *deadline - now_ms()) > 0;) {
+	for (int64_t left; (left = *deadline - mxf_now_ms()) > 0;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		int rc = poll(&p, 1, (int)left);
 		if (rc < 0 && errno == EINTR)
@@ -128,7 +117,7 @@ static int await_reply(int fd, const struct sockaddr_in *server, struct exchange
 		case DONE:
 			return 1;
 		case WAIT_MORE: {
-			int64_t wait_until = now_ms() + (int64_t)x->wait_s * 1000;
+			int64_t wait_until = mxf_now_ms() + (int64_t)x->wait_s * 1000;
 			*deadline = wait_until < budget_end ? wait_until : budget_end;
 			break;
 		}
@@ -146,7 +135,7 @@ static int await_reply(int fd, const struct sockaddr_in *server, struct exchange
 static int transact(const struct mxf_config *cfg, const struct sockaddr_in *server,
 		    struct exchange *x, int64_t stage_end)
 {
-	int64_t budget_end = now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
+	int64_t budget_end = mxf_now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
 	int rc = 0;
 	int fd;
 
@@ -158,7 +147,7 @@ static int transact(const struct mxf_config *cfg, const struct sockaddr_in *serv
 	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
 		goto out;
 	for (unsigned attempt = 0; attempt < cfg->wins_retries && rc == 0; attempt++) {
-		int64_t deadline = now_ms() + cfg->wins_timeout_ms;
+		int64_t deadline = mxf_now_ms() + cfg->wins_timeout_ms;
 		if (deadline > budget_end)
 			deadline = budget_end;
 		if (send(fd, x->request, sizeof(x->request), 0) != (ssize_t)sizeof(x->request) &&
@@ -215,7 +204,7 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 	unsigned char name[MXF_NB_NAME_LEN];
 	size_t len = strlen(q->name);
 	struct mxf_nb_reply reply;
-	int64_t stage_end = now_ms() + STAGE_MS;
+	int64_t stage_end = mxf_query_netbios_end(q);
 
 	if (q->family == AF_INET6 || cfg->n_wins_servers == 0)
 		return MXF_NO_NAME;
@@ -229,9 +218,9 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 		const struct sockaddr_in *server = &cfg->wins_servers[i];
 		char text[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &server->sin_addr, text, sizeof(text));
-		if (now_ms() >= stage_end) {
+		if (mxf_now_ms() >= stage_end) {
 			mxf_trace(q->trace, "WINS %s not asked: the stage's %d ms are spent", text,
-				  STAGE_MS);
+				  MXF_NETBIOS_MS);
 			break;
 		}
 		if (server_is_down(server)) {
@@ -279,7 +268,7 @@ bool mxf_wins_node_status(const struct mxf_config *cfg, uint32_t addr, struct mx
 
 	host.sin_addr.s_addr = addr;
 	mxf_nb_status_query(x.id, x.request);
-	if (transact(cfg, &host, &x, now_ms() + STAGE_MS) <= 0)
+	if (transact(cfg, &host, &x, mxf_now_ms() + MXF_NETBIOS_MS) <= 0)
 		return false;
 	mxf_answer_set_name(ans, x.status_name);
 	mxf_answer_add_address(ans, AF_INET, &addr);
