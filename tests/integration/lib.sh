@@ -291,13 +291,14 @@ add_test_net() {
 }
 
 # Writes DIR/smb.conf for an nmbd of the tests, serving ADDRESS/24 only, with
-# its own state below DIR, never a master browser, never asking DNS for
+# its own state and sockets below DIR (two nmbds, or two test runs, would
+# otherwise share /run/samba/nmbd/unexpected and one would not start), never a master browser, never asking DNS for
 # names it does not know (dns proxy would loop back into the module), and
 # the [global] LINEs given.
 write_smb_conf() { # write_smb_conf DIR ADDRESS LINE...
 	local d=$1 address=$2
 	shift 2
-	mkdir -p "$d/state" "$d/cache" "$d/lock" "$d/private" "$d/pid" "$d/log"
+	mkdir -p "$d/state" "$d/cache" "$d/lock" "$d/private" "$d/pid" "$d/log" "$d/sock"
 	{
 		echo "[global]"
 		printf '\t%s\n' "$@"
@@ -311,6 +312,7 @@ write_smb_conf() { # write_smb_conf DIR ADDRESS LINE...
 	private dir = $d/private
 	pid directory = $d/pid
 	log file = $d/log/nmbd.log
+	nmbd:socket dir = $d/sock
 	local master = no
 	domain master = no
 	preferred master = no
