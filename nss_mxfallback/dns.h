@@ -12,9 +12,10 @@
  * of the search list that has MX records, as res_search finds it, and the
  * reply's question names it.  MX records there: the exchangers (their glue,
  * or one A/AAAA query each).  A null MX: final, no address query.
- * HOST_NOT_FOUND (res_search's verdict: the name exists nowhere it looked;
- * note glibc reports an as-is try's NXDOMAIN over a later candidate's
- * NODATA): final, NOTFOUND/HOST_NOT_FOUND, no address query.  NO_DATA: the
+ * HOST_NOT_FOUND (res_search's verdict: the name exists nowhere it looked):
+ * final, NOTFOUND/HOST_NOT_FOUND, no address query; but when the name was
+ * asked as written first, glibc reports that try's NXDOMAIN over a later
+ * candidate's NODATA, so the a stage searches then (mx.c).  NO_DATA: the
  * implicit MX, and the a stage then searches for A/AAAA exactly as nss_dns
  * does (its own res_nsearch walk, the other family asked where it
  * stopped).  A temporary failure or a malformed reply: final (mx_final),

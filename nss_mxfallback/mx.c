@@ -177,6 +177,23 @@ static bool hides_the_mx(enum mxf_outcome o)
 	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE;
 }
 
+/* glibc's res_search reports the NXDOMAIN of a name asked as written first
+ * (a relative name with ndots dots or more) over a NODATA of a later name
+ * of the search list (resolv/res_query.c: the saved h_errno wins).  Its
+ * "no such name" may then hide a name that exists without MX records,
+ * whose implicit MX the a stage finds with its own search, as nss_dns. */
+static bool no_name_may_hide_nodata(const struct mxf_query *q)
+{
+	size_t len = strlen(q->name);
+	int dots = 0;
+
+	if (len == 0 || q->name[len - 1] == '.' || (q->dns.res.options & RES_DNSRCH) == 0)
+		return false;
+	for (const char *p = q->name; *p != '\0'; p++)
+		dots += *p == '.';
+	return dots >= q->dns.res.ndots;
+}
+
 /* What the MX walk's failure O means for the rest of the lookup (dns.h):
  * no such name anywhere on the list, or an MX set we could not read, is
  * final, with no address query (RFC 5321 §5.1, issue 12); NODATA is the
@@ -184,6 +201,11 @@ static bool hides_the_mx(enum mxf_outcome o)
  * does. */
 static void after_mx_walk(struct mxf_query *q, enum mxf_outcome o)
 {
+	if (o == MXF_NO_NAME && no_name_may_hide_nodata(q)) {
+		mxf_trace(q->trace, "no MX as written nor on the search list; the a stage searches "
+				    "(res_search's NXDOMAIN may hide a name without MX)");
+		return;
+	}
 	if (o == MXF_NO_NAME || hides_the_mx(o) || o == MXF_NO_RESOURCES)
 		q->dns_done = true;
 	if (o == MXF_NO_NAME || hides_the_mx(o))

@@ -13,6 +13,16 @@ dns_says() { NSSCALL_PREFIX=_nss_dns_ "$NSSCALL" libc.so.6 "$@"; }
 ms() { date +%s%3N; }
 resolv() { printf '%s\n' "nameserver 127.0.0.1" "$@" >"$SANDBOX/resolv.conf"; }
 
+# Whether res_search asks NAME as written before the search list under
+# SHAPE's resolv.conf: relative, with at least ndots dots (resolv/res_query.c).
+as_written_first() {
+	local ndots dots
+	case "$1" in *.) return 1 ;; esac
+	ndots=$(printf '%s\n' "$2" | grep -o 'ndots:[0-9]*' | cut -d: -f2)
+	dots=$(printf '%s' "$1" | tr -cd . | wc -c)
+	[ "$dots" -ge "${ndots:-1}" ]
+}
+
 # --- names res_hnok refuses -------------------------------------------------
 # glibc 2.36's gethostbyname4_r, 2_r and 1_r send nothing for them;
 # gethostbyname3_r sends them (measured: NSD counts its queries).
@@ -26,8 +36,13 @@ for name in 'a..b' 'foo bar' 'x_y!.test' '-a.example.test' '*.example.test'; do
 		ours=$(call "$1" "$name" ${2:+"$2"})
 		q2=$(dns_queries)
 		expect "res_hnok '$name' ($1_r): what nss_dns says" "$theirs" "$ours"
-		expect "res_hnok '$name' ($1_r): as many queries as nss_dns sent" \
-			"$((q1 - q0))" "$((q2 - q1))"
+		# 3_r sends the name: the MX walk asks what nss_dns's A walk asks,
+		# and when it asked the name as written first its NXDOMAIN may hide
+		# a name without MX, so nss_dns's walk follows (mx.c).
+		want=$((q1 - q0))
+		if [ "$1" = 3 ] && as_written_first "$name" ""; then want=$((2 * want)); fi
+		expect "res_hnok '$name' ($1_r): the queries nss_dns sent (twice for 3_r asked as written first)" \
+			"$want" "$((q2 - q1))"
 	done
 done
 
@@ -82,7 +97,8 @@ for shape in "${shapes[@]}"; do
 	# plus nss_dns's own for the name when it says NO_DATA (the implicit
 	# MX: the a stage is nss_dns), and nothing else.  FOUND at mxdom: its
 	# best exchanger (the zone, glue in the reply); HOST_NOT_FOUND: final,
-	# no address query.
+	# no address query, unless the name was asked as written first (then
+	# nss_dns's own walk follows, and its answer is the module's).
 	use_config "stages mx a"
 	for name in mxdom plain a.sub nosuch; do
 		q0=$(dns_queries)
@@ -100,8 +116,15 @@ for shape in "${shapes[@]}"; do
 			want_q=$((q1 - q0 + q2 - q1))
 			want=$theirs ;;
 		mx=HOST_NOT_FOUND)
-			want_q=$((q1 - q0))
-			want="status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND" ;;
+			if as_written_first "$name" "$shape"; then
+				# res_search's NXDOMAIN for the name as written may hide
+				# a search-list name without MX: nss_dns's walk follows.
+				want_q=$((q1 - q0 + q2 - q1))
+				want=$theirs
+			else
+				want_q=$((q1 - q0))
+				want="status=NOTFOUND errno=0 herrno=HOST_NOT_FOUND"
+			fi ;;
 		*)
 			want_q="res_search's $mx is not in this zone"
 			want=$want_q ;;
