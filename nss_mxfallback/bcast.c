@@ -195,15 +195,6 @@ out:
 	return rc;
 }
 
-static void fill_answer(const struct mxf_query *q, const struct mxf_nb_reply *reply,
-			struct mxf_answer *ans)
-{
-	for (unsigned i = 0; i < reply->n_addrs; i++)
-		mxf_answer_add_address(ans, AF_INET, &reply->addrs[i]);
-	mxf_answer_set_name(ans, q->name);
-	mxf_answer_lower_ttl(ans, reply->ttl);
-}
-
 enum mxf_outcome mxf_stage_bcast(struct mxf_query *q, struct mxf_answer *ans)
 {
 	struct bcast_query b = { .q = q };
@@ -248,6 +239,6 @@ enum mxf_outcome mxf_stage_bcast(struct mxf_query *q, struct mxf_answer *ans)
 	mxf_log_debug(q->cfg->debug, "bcast: %s answered for %s", text_of(&from, text), q->name);
 	mxf_trace(q->trace, "%s answered: %u address(es), TTL %u", text_of(&from, text),
 		  reply.n_addrs, reply.ttl);
-	fill_answer(q, &reply, ans);
+	mxf_nb_answer(q, &reply, ans);
 	return MXF_FOUND;
 }

@@ -76,6 +76,12 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_lmhosts(struct mxf_query *q, struct mxf_answer *ans);
+
+/* Fills ANS from a positive NetBIOS name query REPLY (wins or bcast): its
+ * NB addresses in order, h_name as the caller wrote it, the record's TTL. */
+struct mxf_nb_reply;
+void mxf_nb_answer(const struct mxf_query *q, const struct mxf_nb_reply *reply,
+		   struct mxf_answer *ans);
 enum mxf_outcome mxf_stage_bcast(struct mxf_query *q, struct mxf_answer *ans);
 
 /* Asks the host at IPv4 ADDR (network order) itself for its NetBIOS names

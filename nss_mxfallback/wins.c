@@ -189,8 +189,8 @@ static enum server_said ask_server(const struct mxf_config *cfg, const struct so
 	return reply->kind == MXF_NB_POSITIVE ? SAID_YES : SAID_NO;
 }
 
-static void fill_answer(const struct mxf_query *q, const struct mxf_nb_reply *reply,
-			struct mxf_answer *ans)
+void mxf_nb_answer(const struct mxf_query *q, const struct mxf_nb_reply *reply,
+		   struct mxf_answer *ans)
 {
 	for (unsigned i = 0; i < reply->n_addrs; i++)
 		mxf_answer_add_address(ans, AF_INET, &reply->addrs[i]);
@@ -233,7 +233,7 @@ enum mxf_outcome mxf_stage_wins(struct mxf_query *q, struct mxf_answer *ans)
 			mxf_log_debug(cfg->debug, "WINS %s knows %s", text, q->name);
 			mxf_trace(q->trace, "WINS %s answered: %u address(es), TTL %u", text,
 				  reply.n_addrs, reply.ttl);
-			fill_answer(q, &reply, ans);
+			mxf_nb_answer(q, &reply, ans);
 			return MXF_FOUND;
 		case SAID_NO:
 			mxf_log_debug(cfg->debug, "WINS %s: %s not found (rcode %u)", text, q->name,
