@@ -13,6 +13,28 @@ dns_says() { NSSCALL_PREFIX=_nss_dns_ "$NSSCALL" libc.so.6 "$@"; }
 ms() { date +%s%3N; }
 resolv() { printf '%s\n' "nameserver 127.0.0.1" "$@" >"$SANDBOX/resolv.conf"; }
 
+# differences LABEL "CALL|CALL..." NAME...: each call of each name through
+# nss_dns and through the module; prints the count that differ, and each
+# difference as a TAP comment on stderr.
+differences() {
+	local label=$1 calls=$2 n=0 name call theirs ours calls_a
+	shift 2
+	for name in "$@"; do
+		IFS='|' read -ra calls_a <<<"$calls"
+		for call in "${calls_a[@]}"; do
+			set -- $call
+			theirs=$(dns_says "$1" "$name" ${2:+"$2"} | norm)
+			ours=$(call "$1" "$name" ${2:+"$2"})
+			if [ "$theirs" != "$ours" ]; then
+				n=$((n + 1))
+				echo "# $label $1_r ${2:-} '$name': nss_dns: $theirs" >&2
+				echo "#   module:  $ours" >&2
+			fi
+		done
+	done
+	echo "$n"
+}
+
 # Whether res_search asks NAME as written before the search list under
 # SHAPE's resolv.conf: relative, with at least ndots dots (resolv/res_query.c).
 as_written_first() {
@@ -77,19 +99,7 @@ for shape in "${shapes[@]}"; do
 	echo "${shape#HOSTALIASES|}" | tr '|' '\n' >"$SANDBOX/resolv.conf"
 	label="[${shape//|/; }]"
 	use_config "stages a"
-	fails=0
-	for name in "${names[@]}"; do
-		for args in "4" "3 inet" "3 inet6" "2 inet6" "1"; do
-			set -- $args
-			theirs=$(dns_says "$1" "$name" ${2:+"$2"} | norm)
-			ours=$(call "$1" "$name" ${2:+"$2"})
-			if [ "$theirs" != "$ours" ]; then
-				fails=$((fails + 1))
-				echo "# $label $1_r $2 '$name': nss_dns: $theirs"
-				echo "#   module:  $ours"
-			fi
-		done
-	done
+	fails=$(differences "$label" "4|3 inet|3 inet6|2 inet6|1" "${names[@]}")
 	expect "stages a = nss_dns, ${#names[@]} names x 5 calls: $label" 0 "$fails"
 	# stages mx a, MX first (README, dns.h): the MX is the first name of the
 	# search list that has MX records, as glibc's res_search finds it
@@ -208,20 +218,8 @@ use_config "stages a"
 for shape in "" "search example.test" "search ." "search d1.test example.test|options ndots:2"; do
 	printf 'nameserver 127.0.0.9\n%s\noptions timeout:1 attempts:1\n' "$shape" | tr '|' '\n' \
 		>"$SANDBOX/resolv.conf"
-	fails=0
-	for name in refused.x refused.x. refused servfail.x servfail good.x cnameloop.x chain20.x \
-		truncated.x wrongid.x; do
-		for args in "4" "3 inet" "2 inet6" "1"; do
-			set -- $args
-			theirs=$(dns_says "$1" "$name" ${2:+"$2"} | norm)
-			ours=$(call "$1" "$name" ${2:+"$2"})
-			if [ "$theirs" != "$ours" ]; then
-				fails=$((fails + 1))
-				echo "# [$shape] $1_r $2 '$name': nss_dns: $theirs"
-				echo "#   module:  $ours"
-			fi
-		done
-	done
+	fails=$(differences "[$shape]" "4|3 inet|2 inet6|1" refused.x refused.x. refused servfail.x \
+		servfail good.x cnameloop.x chain20.x truncated.x wrongid.x)
 	expect "stages a = nss_dns with a misbehaving server, 10 names x 4 calls: [$shape]" 0 "$fails"
 done
 use_config "no_such_key yes"
