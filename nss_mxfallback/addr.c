@@ -12,9 +12,10 @@ static int family_type(int family)
 enum mxf_outcome mxf_read_addresses(const struct mxf_dnsmsg *msg, int family, bool with_names,
 				    struct mxf_answer *ans)
 {
-	char canon[NS_MAXDNAME];
+	const unsigned char *canon;
+	char text[NS_MAXDNAME];
 	uint32_t ttl = MXF_TTL_NONE;
-	int hops = mxf_dnsmsg_follow_cnames(msg, msg->qname, canon, NULL, &ttl);
+	int hops = mxf_dnsmsg_follow_cnames(msg, msg->qname, &canon, NULL, &ttl);
 
 	if (hops < 0)
 		return MXF_ALIAS_ONLY; /* a loop: no address at the end, as nss_dns says */
@@ -25,10 +26,10 @@ enum mxf_outcome mxf_read_addresses(const struct mxf_dnsmsg *msg, int family, bo
 		return MXF_ALIAS_ONLY;
 	mxf_answer_lower_ttl(ans, ttl);
 	if (with_names) {
-		if (!ans->has_name)
-			mxf_answer_set_name(ans, canon);
+		if (!ans->has_name && mxf_dnsmsg_text(canon, text) == 0)
+			mxf_answer_set_name(ans, text);
 		if (hops > 0) /* now the name is set, the chain's names become aliases */
-			mxf_dnsmsg_follow_cnames(msg, msg->qname, canon, ans, &ttl);
+			mxf_dnsmsg_follow_cnames(msg, msg->qname, &canon, ans, &ttl);
 	}
 	return MXF_FOUND;
 }
@@ -60,8 +61,12 @@ static enum mxf_outcome family_addresses(struct mxf_query *q, unsigned i, int fa
 		o = mxf_query_walk(q, &msg);
 		return o == MXF_FOUND ? mxf_read_addresses(msg, family, true, ans) : o;
 	}
-	if (q->found_at[0] != '\0')
-		return mxf_resolve_addresses(q, q->found_at, false, family, true, ans);
+	if (q->found_at != NULL) {
+		char at[NS_MAXDNAME];
+		if (mxf_dnsmsg_text(q->found_at, at) != 0)
+			return MXF_NO_RECOVERY;
+		return mxf_resolve_addresses(q, at, false, family, true, ans);
+	}
 	return mxf_resolve_addresses(q, q->name, true, family, true, ans);
 }
 

@@ -72,7 +72,7 @@ static bool fit_query(struct mxf_dns *dns)
 	int64_t end = dns->phase_end < dns->deadline ? dns->phase_end : dns->deadline;
 	int64_t left = end - mxf_now_ms();
 	int retrans = dns->retrans, retry = dns->retry;
-	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
+	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
 
 	while (worst_query_ms(retrans, retry, nscount) > left) {
 		if (retry > 1)
@@ -82,17 +82,36 @@ static bool fit_query(struct mxf_dns *dns)
 		else
 			return false;
 	}
-	dns->res.retrans = retrans;
-	dns->res.retry = retry;
+	/* Only a query cut short changes them, and they are put back after
+	 * it: on the thread's _res, glibc reloads a changed resolv.conf (and
+	 * sets them anew) only while they are as it set them. */
+	if (retrans != dns->res->retrans || retry != dns->res->retry) {
+		dns->saved_retrans = dns->res->retrans;
+		dns->saved_retry = dns->res->retry;
+		dns->res->retrans = retrans;
+		dns->res->retry = retry;
+		dns->cut = true;
+	}
 	return true;
+}
+
+/* Puts back the timeout and attempts of a query cut short. */
+static void restore_timeouts(struct mxf_dns *dns)
+{
+	if (!dns->cut)
+		return;
+	dns->res->retrans = dns->saved_retrans;
+	dns->res->retry = dns->saved_retry;
+	dns->cut = false;
 }
 
 static void start_deadline(struct mxf_dns *dns)
 {
-	int nscount = dns->res.nscount > 0 ? dns->res.nscount : 1;
+	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
 
-	dns->retrans = dns->res.retrans > 0 ? dns->res.retrans : 1;
-	dns->retry = dns->res.retry > 0 ? dns->res.retry : 1;
+	dns->cut = false;
+	dns->retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
+	dns->retry = dns->res->retry > 0 ? dns->res->retry : 1;
 	dns->query_ms = worst_query_ms(dns->retrans, dns->retry, nscount);
 	dns->deadline = mxf_now_ms() + (2 * dns->query_ms < MXF_DNS_MAX_MS ? 2 * dns->query_ms
 									: MXF_DNS_MAX_MS);
@@ -116,11 +135,34 @@ bool mxf_dns_stop_exchangers(const struct mxf_dns *dns, enum mxf_outcome o)
 	return mxf_outcome_is_temporary(o) || mxf_now_ms() >= dns->phase_end;
 }
 
+/* The thread's _res, set up as the first res_search would (res_init when
+ * RES_INIT is not set yet), so the deadline reads its timeouts; or a
+ * private state for the config's servers. */
+static int open_state(struct mxf_dns *dns, const struct mxf_config *cfg)
+{
+	if (cfg->n_dns_servers == 0) {
+		dns->res = &_res;
+		dns->thread_state = true;
+		return (_res.options & RES_INIT) != 0 ? 0 : res_init();
+	}
+	/* res_ninit leaves fields use_servers reads (_u._ext.nsaddrs). */
+	memset(&dns->own, 0, sizeof(dns->own));
+	dns->res = &dns->own;
+	return res_ninit(&dns->own);
+}
+
 enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 {
-	memset(dns, 0, sizeof(*dns));
+	/* Not a memset: the private state is large, and most lookups do not
+	 * use it. */
+	dns->thread_state = false;
+	dns->ready = false;
 	dns->debug = cfg->debug;
-	if (res_ninit(&dns->res) != 0) {
+	dns->sys_errno = 0;
+	dns->msg = dns->kept = NULL;
+	dns->buf = NULL;
+	dns->trace = NULL;
+	if (open_state(dns, cfg) != 0) {
 		dns->sys_errno = errno;
 		return MXF_NO_RESOURCES;
 	}
@@ -133,7 +175,7 @@ enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 	}
 	dns->kept = dns->msg + 1;
 	dns->buf = (unsigned char *)(dns->msg + 2);
-	if (cfg->n_dns_servers > 0 && use_servers(&dns->res, cfg) != 0) {
+	if (cfg->n_dns_servers > 0 && use_servers(dns->res, cfg) != 0) {
 		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
 	}
@@ -143,8 +185,8 @@ enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 
 void mxf_dns_close(struct mxf_dns *dns)
 {
-	if (dns->ready)
-		res_nclose(&dns->res);
+	if (dns->ready && !dns->thread_state)
+		res_nclose(&dns->own);
 	free(dns->msg);
 	dns->msg = NULL;
 	dns->kept = NULL;
@@ -178,6 +220,20 @@ static enum mxf_outcome failure_outcome(int herr, int err)
 	}
 }
 
+/* res_search and res_query use the thread's _res and reload it when
+ * resolv.conf changed, as nss_dns's queries do; the res_n* forms take a
+ * state as it is. */
+static int send_query(struct mxf_dns *dns, const char *name, int type, bool search)
+{
+	unsigned char *buf = dns->buf;
+
+	if (dns->thread_state)
+		return search ? res_search(name, ns_c_in, type, buf, NS_MAXMSG)
+			      : res_query(name, ns_c_in, type, buf, NS_MAXMSG);
+	return search ? res_nsearch(dns->res, name, ns_c_in, type, buf, NS_MAXMSG)
+		      : res_nquery(dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
+}
+
 enum mxf_outcome mxf_dns_query(struct mxf_dns *dns, const char *name, int type, bool search)
 {
 	return mxf_dns_query_into(dns, name, type, search, dns->msg);
@@ -199,18 +255,16 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 	 * (SERVFAIL) or stop, and the previous query's reply is still there. */
 	memset(buf, 0, HFIXEDSZ);
 	errno = 0;
-	if (search)
-		len = res_nsearch(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
-	else
-		len = res_nquery(&dns->res, name, ns_c_in, type, buf, NS_MAXMSG);
+	len = send_query(dns, name, type, search);
+	restore_timeouts(dns);
 	if (len < 0) {
 		int err = errno;
-		enum mxf_outcome o = failure_outcome(dns->res.res_h_errno, err);
+		enum mxf_outcome o = failure_outcome(dns->res->res_h_errno, err);
 		if (o == MXF_NO_RESOURCES)
 			dns->sys_errno = err;
 		mxf_trace(dns->trace, "DNS %s %s: %s", name, type_name(type), mxf_outcome_name(o));
 		mxf_log_debug(dns->debug, "%s type %d: h_errno %d errno %d", name, type,
-			      dns->res.res_h_errno, err);
+			      dns->res->res_h_errno, err);
 		return o;
 	}
 	if (len > NS_MAXMSG || mxf_dnsmsg_open(msg, buf, (size_t)len) != 0) {
@@ -219,7 +273,7 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 		return MXF_MALFORMED;
 	}
 	mxf_trace(dns->trace, "DNS %s %s: %d answers, %d additional (%d bytes)", name, type_name(type),
-		  ns_msg_count(msg->handle, ns_s_an), ns_msg_count(msg->handle, ns_s_ar), len);
+		  msg->ancount, msg->arcount, len);
 	return MXF_FOUND;
 }
 

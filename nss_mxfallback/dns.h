@@ -1,6 +1,11 @@
-/* The only place that talks to DNS servers: libresolv on per-lookup state
- * (res_ninit), with the config's dns_server lines replacing resolv.conf's
- * servers when given.
+/* The only place that talks to DNS servers: libresolv, on the calling
+ * thread's own resolver state (_res, through res_search and res_query) as
+ * nss_dns uses it: glibc keeps it per thread, reloads it when resolv.conf
+ * changes, closes its socket after each query and frees it when the
+ * thread exits; a program's own changes to _res count for us as they do
+ * for nss_dns.  With the config's dns_server lines, a private state
+ * (res_ninit) for the lookup instead, their servers in place of
+ * resolv.conf's.
  *
  * One search algorithm: glibc's own res_nsearch, which walks resolv.conf's
  * whole search list (not only the 6 domains struct __res_state shows),
@@ -39,7 +44,9 @@
 #define MXF_DNS_MAX_MS 20000
 
 struct mxf_dns {
-	struct __res_state res;
+	res_state res; /* the thread's _res, or &OWN */
+	bool thread_state; /* RES is the thread's _res */
+	struct __res_state own; /* with dns_server lines only */
 	bool ready;
 	/* The time bound (CLOCK_MONOTONIC ms).  QUERY_MS is the longest one
 	 * query can take with resolv.conf's timeout, attempts and servers, as
@@ -50,7 +57,11 @@ struct mxf_dns {
 	int64_t query_ms;
 	int64_t deadline;
 	int64_t phase_end;
-	int retrans, retry; /* resolv.conf's, before any query was cut to fit */
+	int retrans, retry; /* RES's, before any query was cut to fit */
+	/* A query cut to fit changed RES's timeout and attempts: these put
+	 * them back. */
+	bool cut;
+	int saved_retrans, saved_retry;
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
 	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
 	struct mxf_dnsmsg *kept; /* for a reply kept across queries (the search's) */
@@ -59,8 +70,10 @@ struct mxf_dns {
 	const struct mxf_trace *trace;
 };
 
-/* Prepares DNS for one lookup and starts its deadline.  Cheap: glibc
- * caches resolv.conf. */
+/* Prepares DNS for one lookup and starts its deadline: the thread's
+ * resolver state, initialised by res_init on the thread's first lookup as
+ * nss_dns's first lookup does (nothing else: glibc caches resolv.conf), or
+ * a private one for dns_server lines. */
 enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg);
 void mxf_dns_close(struct mxf_dns *dns);
 

@@ -5,106 +5,161 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* Names here all come from ns_name_uncompress, so equal names are equal
- * strings but for ASCII case (RFC 4343; never the locale's case rules). */
-static bool same_name(const char *a, const char *b)
+static unsigned char fold(unsigned char c)
 {
-	/* Servers mostly keep the asker's case: try the cheap exact match. */
-	if (strcmp(a, b) == 0)
-		return true;
-	for (;; a++, b++) {
-		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
-		if (x >= 'A' && x <= 'Z')
-			x = (unsigned char)(x + 32);
-		if (y >= 'A' && y <= 'Z')
-			y = (unsigned char)(y + 32);
-		if (x != y)
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Label lengths are at most 63 and so never letters: folding every byte
+ * of a wire name folds only its labels' text. */
+bool mxf_dnsmsg_same_name(const unsigned char *a, const unsigned char *b)
+{
+	for (;;) {
+		unsigned n = *a;
+		if (n != *b)
 			return false;
-		if (x == '\0')
+		if (n == 0)
 			return true;
+		for (a++, b++; n > 0; n--, a++, b++)
+			if (*a != *b && fold(*a) != fold(*b))
+				return false;
 	}
 }
 
-/* Expands the domain name at P, which must end exactly at END. */
-static int expand_exact(const ns_msg *h, const unsigned char *p, const unsigned char *end,
-			char out[NS_MAXDNAME])
+/* The length of an uncompressed wire name, its root label included. */
+static size_t wire_len(const unsigned char *name)
 {
-	int used = ns_name_uncompress(ns_msg_base(*h), ns_msg_end(*h), p, out, NS_MAXDNAME);
+	const unsigned char *p = name;
 
-	return used >= 0 && p + used == end ? 0 : -1;
+	while (*p != 0)
+		p += *p + 1;
+	return (size_t)(p - name) + 1;
 }
 
-/* Copies NAME into M's name room; its offset, or -1 when the room is full. */
-static int keep_name(struct mxf_dnsmsg *m, const char *name)
+int mxf_dnsmsg_text(const unsigned char *name, char out[NS_MAXDNAME])
 {
-	size_t len = strlen(name) + 1;
+	return ns_name_ntop(name, out, NS_MAXDNAME) < 0 ? -1 : 0;
+}
 
+/* Copies LEN bytes into M's name room; their offset, or -1 when the room
+ * is full. */
+static int keep(struct mxf_dnsmsg *m, const void *bytes, size_t len)
+{
 	if (len > sizeof(m->names) - m->names_used)
 		return -1;
-	memcpy(m->names + m->names_used, name, len);
+	memcpy(m->names + m->names_used, bytes, len);
 	m->names_used += len;
 	return (int)(m->names_used - len);
 }
 
-/* Adds E, owned by OWNER (and pointing at TARGET, for CNAME and MX), to the
- * index while there is room; a record that does not fit is left out whole.
- * Records of one owner mostly come together: the owner is kept once. */
-static void index_record(struct mxf_dnsmsg *m, struct mxf_dnsrr *e, const char *owner,
-			 const char *target)
+/* Adds E, owned by OWNER (and pointing at TARGET, for CNAME and MX, whose
+ * text is TEXT for MX), to the index while there is room; a record that
+ * does not fit is left out whole.  Records of one owner mostly come
+ * together: the owner is kept once. */
+static void index_record(struct mxf_dnsmsg *m, struct mxf_dnsrr *e, const unsigned char *owner,
+			 const unsigned char *target, const char *text)
 {
 	const struct mxf_dnsrr *prev = m->n_rrs > 0 ? &m->rrs[m->n_rrs - 1] : NULL;
-	size_t mark = m->names_used;
+	size_t mark = m->names_used, len = wire_len(owner);
 	int at;
 
 	if (m->n_rrs == MXF_DNSMSG_MAX_RRS)
 		return;
-	if (prev != NULL && strcmp(m->names + prev->owner, owner) == 0)
+	if (prev != NULL && memcmp(m->names + prev->owner, owner, len) == 0)
 		at = prev->owner;
-	else if ((at = keep_name(m, owner)) < 0)
+	else if ((at = keep(m, owner, len)) < 0)
 		return;
 	e->owner = (uint16_t)at;
 	if (target != NULL) {
-		if ((at = keep_name(m, target)) < 0) {
-			m->names_used = mark;
-			return;
-		}
+		if ((at = keep(m, target, wire_len(target))) < 0)
+			goto full;
 		e->target = (uint16_t)at;
 	}
+	if (text != NULL) {
+		if ((at = keep(m, text, strlen(text) + 1)) < 0)
+			goto full;
+		e->target_text = (uint16_t)at;
+	}
 	m->rrs[m->n_rrs++] = *e;
+	return;
+full:
+	m->names_used = mark;
 }
 
-/* Validates one parsed record and indexes it when the readers use it;
- * -1 only for a malformed record. */
-static int take_record(struct mxf_dnsmsg *m, ns_sect section, const ns_rr *rr)
-{
-	const unsigned char *rd = ns_rr_rdata(*rr);
-	const unsigned char *end = rd + ns_rr_rdlen(*rr);
-	struct mxf_dnsrr e = { .ttl = ns_rr_ttl(*rr), .type = (uint16_t)ns_rr_type(*rr),
-			       .section = (uint8_t)section };
-	char target[NS_MAXDNAME];
+/* Where a message is read, and up to where. */
+struct cursor {
+	const unsigned char *base, *p, *eom;
+};
 
-	if (ns_rr_class(*rr) != ns_c_in)
-		return 0;
+/* One resource record (RFC 1035 §4.1.3), its owner unpacked. */
+struct rr {
+	unsigned char owner[NS_MAXCDNAME];
+	uint16_t type, class, rdlen;
+	uint32_t ttl;
+	const unsigned char *rdata;
+};
+
+/* Reads the record at C->p and moves past it; -1 when its owner does not
+ * unpack or its data runs past the message. */
+static int next_rr(struct cursor *c, struct rr *rr)
+{
+	int n = ns_name_unpack(c->base, c->eom, c->p, rr->owner, sizeof(rr->owner));
+	const unsigned char *p;
+
+	if (n < 0 || c->eom - (c->p + n) < NS_RRFIXEDSZ)
+		return -1;
+	p = c->p + n;
+	rr->type = ns_get16(p);
+	rr->class = ns_get16(p + 2);
+	rr->ttl = ns_get32(p + 4);
+	rr->rdlen = ns_get16(p + 8);
+	p += NS_RRFIXEDSZ;
+	if (c->eom - p < rr->rdlen)
+		return -1;
+	rr->rdata = p;
+	c->p = p + rr->rdlen;
+	return 0;
+}
+
+/* Unpacks the domain name at P into OUT; it must end exactly at END. */
+static int unpack_exact(const struct cursor *c, const unsigned char *p, const unsigned char *end,
+			unsigned char out[NS_MAXCDNAME])
+{
+	int used = ns_name_unpack(c->base, c->eom, p, out, NS_MAXCDNAME);
+
+	return used >= 0 && p + used == end ? 0 : -1;
+}
+
+/* Validates one record and indexes it; -1 only for a malformed record. */
+static int take_record(struct mxf_dnsmsg *m, const struct cursor *c, ns_sect section,
+		       const struct rr *rr)
+{
+	const unsigned char *end = rr->rdata + rr->rdlen;
+	struct mxf_dnsrr e = { .ttl = rr->ttl, .type = rr->type, .section = (uint8_t)section };
+	unsigned char target[NS_MAXCDNAME];
+	char text[NS_MAXDNAME];
+
 	switch (e.type) {
 	case ns_t_a:
 	case ns_t_aaaa: {
 		size_t size = e.type == ns_t_a ? 4 : 16;
-		if (ns_rr_rdlen(*rr) != size)
+		if (rr->rdlen != size)
 			return -1;
-		memcpy(e.addr, rd, size);
-		index_record(m, &e, ns_rr_name(*rr), NULL);
+		memcpy(e.addr, rr->rdata, size);
+		index_record(m, &e, rr->owner, NULL, NULL);
 		return 0;
 	}
 	case ns_t_cname:
-		if (expand_exact(&m->handle, rd, end, target) != 0)
+		if (unpack_exact(c, rr->rdata, end, target) != 0)
 			return -1;
-		index_record(m, &e, ns_rr_name(*rr), target);
+		index_record(m, &e, rr->owner, target, NULL);
 		return 0;
 	case ns_t_mx:
-		if (ns_rr_rdlen(*rr) < 3 || expand_exact(&m->handle, rd + 2, end, target) != 0)
+		if (rr->rdlen < 3 || unpack_exact(c, rr->rdata + 2, end, target) != 0 ||
+		    mxf_dnsmsg_text(target, text) != 0)
 			return -1;
-		e.preference = ns_get16(rd);
-		index_record(m, &e, ns_rr_name(*rr), target);
+		e.preference = ns_get16(rr->rdata);
+		index_record(m, &e, rr->owner, target, text);
 		return 0;
 	default:
 		return 0;
@@ -121,55 +176,91 @@ static bool record_read(const struct mxf_dnsmsg *m, ns_sect section, uint16_t ty
 	return type == ns_t_a || type == ns_t_aaaa;
 }
 
-/* Parses every record of SECTION once, in order (ns_parserr is cheapest
- * walked forward).  A bad record the readers use makes the answer section
- * unusable as a whole; in the additional section it is only glue missing,
- * so it is skipped, as nss_dns never reads that section at all (the
- * exchanger is then asked for its addresses). */
-static int read_section(struct mxf_dnsmsg *m, ns_sect section)
+/* Reads the COUNT records of SECTION once, in order.  A bad record the
+ * readers use makes the answer section unusable as a whole; in the
+ * additional section it is only glue missing, so it is skipped, as
+ * nss_dns never reads that section at all (the exchanger is then asked for
+ * its addresses), as long as ns_skiprr can step over it. */
+static int read_section(struct mxf_dnsmsg *m, struct cursor *c, ns_sect section, unsigned count)
 {
 	bool must_parse = section == ns_s_an;
-	ns_rr rr;
+	struct rr rr;
 
-	for (int i = 0; i < ns_msg_count(m->handle, section); i++) {
-		if (ns_parserr(&m->handle, section, i, &rr) != 0) {
-			if (must_parse)
+	for (unsigned i = 0; i < count; i++) {
+		const unsigned char *at = c->p;
+		int skip;
+		if (next_rr(c, &rr) != 0) {
+			if (must_parse || (skip = ns_skiprr(at, c->eom, section, 1)) < 0)
 				return -1;
+			c->p = at + skip;
 			continue;
 		}
-		if (!record_read(m, section, (uint16_t)ns_rr_type(rr)))
+		if (rr.class != ns_c_in || !record_read(m, section, rr.type))
 			continue;
-		if (take_record(m, section, &rr) != 0 && must_parse)
+		if (take_record(m, c, section, &rr) != 0 && must_parse)
 			return -1;
 	}
 	return 0;
 }
 
-int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
+/* Steps over the COUNT records of a section nothing reads. */
+static int skip_section(struct cursor *c, ns_sect section, unsigned count)
 {
-	ns_rr q;
+	int n = count > 0 ? ns_skiprr(c->p, c->eom, section, (int)count) : 0;
 
-	m->n_rrs = 0;
-	m->names_used = 0;
-	/* ns_initparse walks every record and rejects trailing bytes. */
-	if (len > NS_MAXMSG || ns_initparse(msg, (int)len, &m->handle) != 0)
+	if (n < 0)
 		return -1;
-	if (!ns_msg_getflag(m->handle, ns_f_qr) || ns_msg_getflag(m->handle, ns_f_opcode) != 0 ||
-	    ns_msg_count(m->handle, ns_s_qd) != 1)
-		return -1;
-	if (ns_parserr(&m->handle, ns_s_qd, 0, &q) != 0 || ns_rr_class(q) != ns_c_in)
-		return -1;
-	strcpy(m->qname, ns_rr_name(q));
-	m->qtype = ns_rr_type(q);
-	if (read_section(m, ns_s_an) != 0)
-		return -1;
-	/* Only an MX reply's additional section is read: the exchangers' glue. */
-	if (m->qtype == ns_t_mx && read_section(m, ns_s_ar) != 0)
-		return -1;
+	c->p += n;
 	return 0;
 }
 
-static const char *name_at(const struct mxf_dnsmsg *m, uint16_t at)
+/* The header and the question (RFC 1035 §4.1.1, §4.1.2). */
+static int read_question(struct mxf_dnsmsg *m, struct cursor *c)
+{
+	unsigned flags;
+	int n;
+
+	if (c->eom - c->p < NS_HFIXEDSZ)
+		return -1;
+	flags = ns_get16(c->p + 2);
+	/* A response (QR), to a standard query (opcode 0), of one question. */
+	if ((flags & 0x8000) == 0 || (flags & 0x7800) != 0 || ns_get16(c->p + 4) != 1)
+		return -1;
+	m->ancount = ns_get16(c->p + 6);
+	m->arcount = ns_get16(c->p + 10);
+	c->p += NS_HFIXEDSZ;
+	n = ns_name_unpack(c->base, c->eom, c->p, m->qname, sizeof(m->qname));
+	if (n < 0 || c->eom - (c->p + n) < NS_QFIXEDSZ)
+		return -1;
+	c->p += n;
+	m->qtype = ns_get16(c->p);
+	if (ns_get16(c->p + 2) != ns_c_in)
+		return -1;
+	c->p += NS_QFIXEDSZ;
+	return 0;
+}
+
+int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
+{
+	struct cursor c = { .base = msg, .p = msg, .eom = msg + len };
+	unsigned nscount;
+
+	m->n_rrs = 0;
+	m->names_used = 0;
+	if (len > NS_MAXMSG || read_question(m, &c) != 0)
+		return -1;
+	nscount = ns_get16(msg + 8);
+	if (read_section(m, &c, ns_s_an, m->ancount) != 0 || skip_section(&c, ns_s_ns, nscount) != 0)
+		return -1;
+	/* Only an MX reply's additional section is read: the exchangers' glue. */
+	if (m->qtype == ns_t_mx ? read_section(m, &c, ns_s_ar, m->arcount) != 0
+				: skip_section(&c, ns_s_ar, m->arcount) != 0)
+		return -1;
+	/* As ns_initparse: the records must end where the message does. */
+	return c.p == c.eom ? 0 : -1;
+}
+
+static const unsigned char *name_at(const struct mxf_dnsmsg *m, uint16_t at)
 {
 	return m->names + at;
 }
@@ -177,40 +268,46 @@ static const char *name_at(const struct mxf_dnsmsg *m, uint16_t at)
 /* The record of TYPE owned by NAME in SECTION from index entry *FROM on,
  * advancing *FROM past it; NULL when there is none. */
 static const struct mxf_dnsrr *next_record(const struct mxf_dnsmsg *m, unsigned *from,
-					   ns_sect section, uint16_t type, const char *name)
+					   ns_sect section, uint16_t type,
+					   const unsigned char *name)
 {
 	while (*from < m->n_rrs) {
 		const struct mxf_dnsrr *r = &m->rrs[(*from)++];
-		if (r->section == section && r->type == type && same_name(name_at(m, r->owner), name))
+		if (r->section == section && r->type == type &&
+		    mxf_dnsmsg_same_name(name_at(m, r->owner), name))
 			return r;
 	}
 	return NULL;
 }
 
-int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
-			     char canon[NS_MAXDNAME], struct mxf_answer *ans, uint32_t *ttl)
+static void add_alias(struct mxf_answer *ans, const unsigned char *name)
 {
-	size_t len = strlen(name);
+	char text[NS_MAXDNAME];
 
-	if (len >= NS_MAXDNAME)
-		return -1;
-	memcpy(canon, name, len + 1);
+	if (mxf_dnsmsg_text(name, text) == 0)
+		mxf_answer_add_alias(ans, text);
+}
+
+int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const unsigned char *name,
+			     const unsigned char **canon, struct mxf_answer *ans, uint32_t *ttl)
+{
+	*canon = name;
 	for (int hops = 0; hops <= MXF_MAX_CNAME_HOPS; hops++) {
 		unsigned from = 0;
-		const struct mxf_dnsrr *r = next_record(m, &from, ns_s_an, ns_t_cname, canon);
+		const struct mxf_dnsrr *r = next_record(m, &from, ns_s_an, ns_t_cname, *canon);
 		if (r == NULL)
 			return hops;
 		if (r->ttl < *ttl)
 			*ttl = r->ttl;
 		if (ans != NULL)
-			mxf_answer_add_alias(ans, canon);
-		strcpy(canon, name_at(m, r->target));
+			add_alias(ans, *canon);
+		*canon = name_at(m, r->target);
 	}
 	return -1;
 }
 
-unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const char *owner,
-			      int family, struct mxf_answer *ans)
+unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section,
+			      const unsigned char *owner, int family, struct mxf_answer *ans)
 {
 	uint16_t type = family == AF_INET ? ns_t_a : ns_t_aaaa;
 	const struct mxf_dnsrr *r;
@@ -224,18 +321,19 @@ unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const
 	return found;
 }
 
-unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const char *owner, struct mxf_mx *out,
+unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const unsigned char *owner, struct mxf_mx *out,
 		       unsigned max)
 {
 	const struct mxf_dnsrr *r;
 	unsigned from = 0, n = 0;
 
 	while (n < max && (r = next_record(m, &from, ns_s_an, ns_t_mx, owner)) != NULL) {
-		const char *host = name_at(m, r->target);
 		out[n].preference = r->preference;
 		out[n].ttl = r->ttl;
-		/* libresolv writes the root as "."; the null MX wants it empty. */
-		out[n].host = strcmp(host, ".") == 0 ? "" : host;
+		out[n].host_wire = name_at(m, r->target);
+		/* The root is "."; the null MX wants it empty. */
+		out[n].host = out[n].host_wire[0] == 0 ? ""
+						      : (const char *)m->names + r->target_text;
 		n++;
 	}
 	return n;

@@ -1,10 +1,14 @@
-/* A pure reader of DNS answers, over libresolv's ns_* parser.  A message is
- * validated and indexed once (mxf_dnsmsg_open): every record read is parsed
- * by ns_parserr exactly once, and the readers after it walk the index, never
- * meeting a malformed record or expanding a name again.  The index holds
- * copies of what it needs, so the reply's buffer is free for the next query
- * as soon as it is open (the mx stage asks for exchangers' addresses into
- * the buffer its MX reply came in). */
+/* A pure reader of DNS answers, over libc's own primitives (ns_name_unpack,
+ * ns_skiprr, ns_get16/ns_get32).  A message is validated and indexed once
+ * (mxf_dnsmsg_open): every record read is unpacked exactly once, and the
+ * readers after it walk the index, never meeting a malformed record.
+ * Names stay in wire form (uncompressed, RFC 1035 §3.1) and are compared
+ * there, case-insensitively (RFC 4343): only a name that becomes part of
+ * the answer or a query is turned into text (ns_name_ntop), as nss_dns's
+ * getanswer_r does.  The index holds copies of what it needs, so the
+ * reply's buffer is free for the next query as soon as it is open (the mx
+ * stage asks for exchangers' addresses into the buffer its MX reply came
+ * in). */
 #ifndef MXF_DNSMSG_H
 #define MXF_DNSMSG_H
 
@@ -32,25 +36,27 @@ struct mxf_dnsrr {
 	uint32_t ttl;
 	uint16_t type;
 	uint16_t preference; /* MX */
-	uint16_t owner; /* offset of the owner's name in the name room */
-	uint16_t target; /* CNAME/MX: offset of the target's name */
+	uint16_t owner; /* offset of the owner's wire name in the name room */
+	uint16_t target; /* CNAME/MX: offset of the target's wire name */
+	uint16_t target_text; /* MX: offset of the target as text */
 	uint8_t section; /* ns_s_an or ns_s_ar */
 };
 
 struct mxf_dnsmsg {
-	ns_msg handle;
-	char qname[NS_MAXDNAME];
+	unsigned char qname[NS_MAXCDNAME]; /* the question's name, wire form */
 	uint16_t qtype;
+	uint16_t ancount, arcount; /* as the header says (traces) */
 	unsigned n_rrs;
 	struct mxf_dnsrr rrs[MXF_DNSMSG_MAX_RRS];
 	size_t names_used;
-	char names[MXF_DNSMSG_NAME_ROOM];
+	unsigned char names[MXF_DNSMSG_NAME_ROOM];
 };
 
 struct mxf_mx {
 	uint16_t preference;
 	uint32_t ttl;
 	const char *host; /* in the message's index; "" for the null MX's "." */
+	const unsigned char *host_wire; /* the same name in wire form */
 };
 
 /* Returns 0 when MSG is a well-formed response with one IN question and
@@ -60,27 +66,39 @@ struct mxf_mx {
  * are not judged (nss_dns skips them).  For an MX question the additional
  * section's A/AAAA records are read as glue, and a broken one is left out,
  * never failing the reply.  The sections nothing here reads (nor does
- * nss_dns) only have to have the shape ns_initparse checks.  The
- * readers never look at MSG again: it may be overwritten once this returns
- * (M->handle keeps only the section counts worth reading). */
+ * nss_dns) only have to have the shape ns_initparse checks: records that
+ * ns_skiprr can step over, ending exactly at the message's end.  The
+ * readers never look at MSG again: it may be overwritten once this
+ * returns. */
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);
 
-/* Follows CNAMEs in the answer section from NAME and writes the name at the
- * end of the chain to CANON.  Each name left behind becomes an alias of ANS
- * (when ANS is not NULL) and every CNAME used lowers *TTL.  Returns the
- * number of CNAMEs followed, or -1 for a loop or a chain of more than
+/* Writes wire name NAME as text (ns_name_ntop: the root is ".", special
+ * characters escaped); -1 when it does not fit, which no name unpacked by
+ * mxf_dnsmsg_open does. */
+int mxf_dnsmsg_text(const unsigned char *name, char out[NS_MAXDNAME]);
+
+/* Whether two wire names are the same name (ASCII case folded: RFC 4343;
+ * never the locale's case rules). */
+bool mxf_dnsmsg_same_name(const unsigned char *a, const unsigned char *b);
+
+/* Follows CNAMEs in the answer section from wire name NAME and points
+ * *CANON at the name at the end of the chain (NAME itself, or a name in
+ * M).  Each name left behind becomes an alias of ANS (when ANS is not
+ * NULL), as text, and every CNAME used lowers *TTL.  Returns the number of
+ * CNAMEs followed, or -1 for a loop or a chain of more than
  * MXF_MAX_CNAME_HOPS. */
-int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const char *name,
-			     char canon[NS_MAXDNAME], struct mxf_answer *ans, uint32_t *ttl);
+int mxf_dnsmsg_follow_cnames(const struct mxf_dnsmsg *m, const unsigned char *name,
+			     const unsigned char **canon, struct mxf_answer *ans, uint32_t *ttl);
 
-/* Adds to ANS the FAMILY addresses owned by OWNER in SECTION, in message
- * order, lowering ANS's TTL; returns how many records matched. */
-unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section, const char *owner,
-			      int family, struct mxf_answer *ans);
+/* Adds to ANS the FAMILY addresses owned by wire name OWNER in SECTION, in
+ * message order, lowering ANS's TTL; returns how many records matched. */
+unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section,
+			      const unsigned char *owner, int family, struct mxf_answer *ans);
 
-/* Lists up to MAX MX records owned by OWNER in the answer section, in
- * message order; returns how many.  The hosts stay valid as long as M. */
-unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const char *owner, struct mxf_mx *out,
+/* Lists up to MAX MX records owned by wire name OWNER in the answer
+ * section, in message order; returns how many.  The hosts stay valid as
+ * long as M. */
+unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const unsigned char *owner, struct mxf_mx *out,
 		       unsigned max);
 
 #endif

@@ -18,7 +18,7 @@ struct mx_work {
 	/* The MX reply's index: it keeps what it needs, so the exchangers'
 	 * queries can reuse the buffer the reply came in. */
 	struct mxf_dnsmsg msg;
-	char owner[NS_MAXDNAME];
+	const unsigned char *owner; /* wire form, in MSG */
 	int owner_hops; /* CNAMEs from the asked name to the owner of the MX */
 };
 
@@ -53,15 +53,16 @@ static enum mxf_outcome server_answered(const struct mxf_query *q, enum mxf_outc
 /* Asks for one family of HOST's addresses: from the additional
  * section when the reply carries them, else from DNS.  SCRATCH collects
  * them for the policy. */
-static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w, const char *host,
-					 int family)
+static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w,
+					 const struct mxf_mx_exchanger *ex, int family)
 {
 	const char *type = family == AF_INET ? "A" : "AAAA";
+	const char *host = ex->host;
 	enum mxf_outcome o;
 	unsigned glue;
 
 	mxf_answer_init(&w->scratch);
-	glue = mxf_dnsmsg_addresses(&w->msg, ns_s_ar, host, family, &w->scratch);
+	glue = mxf_dnsmsg_addresses(&w->msg, ns_s_ar, ex->host_wire, family, &w->scratch);
 	if (glue > 0) {
 		mxf_trace(q->trace, "%s: %u %s from the additional section", host, glue, type);
 		return MXF_FOUND;
@@ -74,7 +75,7 @@ static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w,
 
 static void resolve_exchanger(struct mxf_query *q, struct mx_work *w, unsigned i)
 {
-	const char *host = w->policy.ex[i].host;
+	const struct mxf_mx_exchanger *ex = &w->policy.ex[i];
 	int families[2];
 	unsigned n = mxf_query_families(q, families);
 	enum mxf_outcome o = MXF_NO_DATA;
@@ -82,7 +83,7 @@ static void resolve_exchanger(struct mxf_query *q, struct mx_work *w, unsigned i
 	for (unsigned f = 0; f < n; f++) {
 		/* No such name for one family means none for the other. */
 		if (o != MXF_NO_NAME)
-			o = family_addresses(q, w, host, families[f]);
+			o = family_addresses(q, w, ex, families[f]);
 		else
 			mxf_answer_init(&w->scratch);
 		mxf_mx_policy_record(&w->policy, i, families[f], o, w->scratch.addrs,
@@ -96,13 +97,25 @@ static void name_answer(struct mx_work *w, const struct mxf_mx_decision *d,
 			struct mxf_answer *ans)
 {
 	uint32_t ttl = MXF_TTL_NONE;
-	char owner[NS_MAXDNAME];
+	const unsigned char *owner;
+	char text[NS_MAXDNAME];
 
 	mxf_mx_policy_answer(&w->policy, d, ans);
 	if (w->owner_hops > 0)
-		mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, owner, ans, &ttl);
-	mxf_answer_add_alias(ans, w->owner);
+		mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, &owner, ans, &ttl);
+	if (mxf_dnsmsg_text(w->owner, text) == 0)
+		mxf_answer_add_alias(ans, text);
 	mxf_answer_lower_ttl(ans, ttl);
+}
+
+/* Traces BEFORE, wire name NAME as text, AFTER: text only when traced. */
+static void trace_name(const struct mxf_query *q, const char *before, const unsigned char *name,
+		       const char *after)
+{
+	char text[NS_MAXDNAME];
+
+	if (q->trace != NULL && mxf_dnsmsg_text(name, text) == 0)
+		mxf_trace(q->trace, "%s%s%s", before, text, after);
 }
 
 static void trace_set(struct mxf_query *q, const struct mx_work *w, unsigned n)
@@ -160,12 +173,12 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	uint32_t ttl = MXF_TTL_NONE;
 	unsigned n;
 
-	w->owner_hops = mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, w->owner, NULL, &ttl);
+	w->owner_hops = mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, &w->owner, NULL, &ttl);
 	if (w->owner_hops < 0)
 		return MXF_ALIAS_ONLY; /* a CNAME loop */
 	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
 	if (n == 0) {
-		mxf_trace(q->trace, "no MX for %s: the implicit MX is the name itself", w->owner);
+		trace_name(q, "no MX for ", w->owner, ": the implicit MX is the name itself");
 		return MXF_NO_DATA;
 	}
 	return use_exchangers(q, w, n, ans);
@@ -187,11 +200,11 @@ static bool no_name_may_hide_nodata(const struct mxf_query *q)
 	size_t len = strlen(q->name);
 	int dots = 0;
 
-	if (len == 0 || q->name[len - 1] == '.' || (q->dns.res.options & RES_DNSRCH) == 0)
+	if (len == 0 || q->name[len - 1] == '.' || (q->dns.res->options & RES_DNSRCH) == 0)
 		return false;
 	for (const char *p = q->name; *p != '\0'; p++)
 		dots += *p == '.';
-	return dots >= q->dns.res.ndots;
+	return dots >= q->dns.res->ndots;
 }
 
 /* What the MX walk's failure O means for the rest of the lookup (dns.h):
@@ -239,7 +252,7 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
 	after_mx_walk(q, o);
 	if (o == MXF_FOUND) {
-		mxf_trace(q->trace, "MX search reached %s", w->msg.qname);
+		trace_name(q, "MX search reached ", w->msg.qname, "");
 		o = read_mx_reply(q, w, ans);
 	}
 	free(w);

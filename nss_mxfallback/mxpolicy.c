@@ -57,6 +57,7 @@ void mxf_mx_policy_init(struct mxf_mx_policy *p, const struct mxf_mx *mx, unsign
 	for (unsigned i = 0; i < p->n; i++) {
 		struct mxf_mx_exchanger *e = &p->ex[i];
 		e->host = mx[i].host;
+		e->host_wire = mx[i].host_wire;
 		e->preference = mx[i].preference;
 		e->ttl = mx[i].ttl;
 		e->kind = mxf_mx_classify(e->host, e->literal);

@@ -59,6 +59,7 @@ struct mxf_mx_settings {
 
 struct mxf_mx_exchanger {
 	const char *host; /* the MX record's; not copied */
+	const unsigned char *host_wire; /* the same name in wire form */
 	uint16_t preference;
 	uint32_t ttl; /* the MX record's, lowered by the addresses' */
 	enum mxf_mx_kind kind;

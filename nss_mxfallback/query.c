@@ -9,9 +9,9 @@
 void mxf_query_init(struct mxf_query *q, const char *name, int family,
 		    const struct mxf_config *cfg, const struct mxf_trace *trace)
 {
-	/* Field by field, not a memset: found_at and the resolver are 1.6 KB,
-	 * and clearing them cost more than a fifth of an lmhosts lookup.  The
-	 * resolver is set up by mxf_dns_open, found_at by whoever finds. */
+	/* Field by field, not a memset: the resolver is large, and clearing
+	 * it cost more than a fifth of an lmhosts lookup.  It is set up by
+	 * mxf_dns_open. */
 	q->name = name;
 	q->family = family;
 	q->cfg = cfg;
@@ -25,7 +25,7 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 	q->walked = false;
 	q->walk_outcome = MXF_NO_NAME;
 	q->walk = NULL;
-	q->found_at[0] = '\0';
+	q->found_at = NULL;
 	q->netbios_end = 0;
 }
 
@@ -69,9 +69,12 @@ static enum mxf_outcome walk(struct mxf_query *q)
 	o = mxf_dns_query_into(dns, q->name, families[0] == AF_INET ? ns_t_a : ns_t_aaaa, true,
 			       q->walk);
 	if (o == MXF_FOUND) {
-		size_t len = strlen(q->walk->qname);
-		memcpy(q->found_at, q->walk->qname, len + 1); /* both NS_MAXDNAME */
-		mxf_trace(q->trace, "search reached %s", q->found_at);
+		q->found_at = q->walk->qname;
+		if (q->trace != NULL) {
+			char text[NS_MAXDNAME];
+			mxf_dnsmsg_text(q->found_at, text);
+			mxf_trace(q->trace, "search reached %s", text);
+		}
 	}
 	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
 		q->dns_done = true; /* no name on the list, or DNS is down */

@@ -26,12 +26,13 @@ struct mxf_query {
 	bool check_name; /* the DNS stages refuse names res_hnok fails */
 	int sys_errno; /* a stage's MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	/* The a stage's search walk (dns.h): done once per lookup, for the
-	 * first family.  FOUND_AT is the name it reached ("" when it reached
-	 * none): the a stage asks its other family there, as nss_dns does. */
+	 * first family.  FOUND_AT is the name it reached, in wire form (NULL
+	 * when it reached none): the a stage asks its other family there, as
+	 * nss_dns does. */
 	bool walked;
 	enum mxf_outcome walk_outcome;
 	struct mxf_dnsmsg *walk; /* the walk's reply (in DNS; NULL until walked) */
-	char found_at[NS_MAXDNAME];
+	const unsigned char *found_at; /* in WALK */
 	int64_t netbios_end; /* 0 until a NetBIOS stage starts */
 	const struct mxf_trace *trace; /* NULL in the module */
 };

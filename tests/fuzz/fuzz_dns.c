@@ -26,7 +26,7 @@ static void run_policy(const struct mxf_dnsmsg *m, const struct mxf_mx *mx, unsi
 		for (int f = 0; f < 2; f++) {
 			int family = f == 0 ? AF_INET : AF_INET6;
 			mxf_answer_init(&glue);
-			unsigned k = mxf_dnsmsg_addresses(m, ns_s_ar, p.ex[d.exchanger].host, family, &glue);
+			unsigned k = mxf_dnsmsg_addresses(m, ns_s_ar, p.ex[d.exchanger].host_wire, family, &glue);
 			mxf_mx_policy_record(&p, d.exchanger, family, k > 0 ? MXF_FOUND : MXF_NO_NAME,
 					     glue.addrs, glue.n_addrs, glue.ttl);
 		}
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct mxf_mx mx[MXF_MAX_MX_RECORDS];
 	struct mxf_dnsmsg m;
 	struct mxf_answer *ans = malloc(sizeof(*ans));
-	char canon[NS_MAXDNAME];
+	const unsigned char *canon;
 	uint32_t ttl = MXF_TTL_NONE;
 
 	if (ans == NULL || mxf_dnsmsg_open(&m, data, size) != 0) {
@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	mxf_answer_init(ans);
-	if (mxf_dnsmsg_follow_cnames(&m, m.qname, canon, ans, &ttl) >= 0) {
+	if (mxf_dnsmsg_follow_cnames(&m, m.qname, &canon, ans, &ttl) >= 0) {
 		unsigned n = mxf_dnsmsg_mx(&m, canon, mx, MXF_MAX_MX_RECORDS);
 		if (n > 0)
 			run_policy(&m, mx, n, size, ans);

@@ -12,6 +12,27 @@ static struct dnsbuild b;
 static struct mxf_dnsmsg m;
 static struct mxf_answer ans;
 
+/* NAME in wire form, as the readers take it (ns_name_pton: "a.test" and
+ * "a.test." are the same name). */
+static const unsigned char *W(const char *name)
+{
+	static unsigned char wire[4][NS_MAXCDNAME];
+	static unsigned next;
+	unsigned char *w = wire[next++ % 4];
+
+	ck_assert_int_ge(ns_name_pton(name, w, NS_MAXCDNAME), 0);
+	return w;
+}
+
+/* Wire name NAME as text. */
+static const char *T(const unsigned char *name)
+{
+	static char text[NS_MAXDNAME];
+
+	ck_assert_int_eq(mxf_dnsmsg_text(name, text), 0);
+	return text;
+}
+
 static void mx_reply(void)
 {
 	db_start(&b, "mail.test", ns_t_mx);
@@ -28,9 +49,9 @@ START_TEST(test_mx_records_read_in_message_order)
 
 	mx_reply();
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_str_eq(m.qname, "mail.test");
+	ck_assert_str_eq(T(m.qname), "mail.test");
 	ck_assert_int_eq(m.qtype, ns_t_mx);
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "mail.test", mx, 4), 2);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("mail.test"), mx, 4), 2);
 	ck_assert_uint_eq(mx[0].preference, 20);
 	ck_assert_str_eq(mx[0].host, "backup.mail.test");
 	ck_assert_uint_eq(mx[0].ttl, 300);
@@ -45,8 +66,8 @@ START_TEST(test_mx_of_another_owner_is_ignored)
 
 	mx_reply();
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "other.test", mx, 4), 0);
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "MAIL.TEST", mx, 1), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("other.test"), mx, 4), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("MAIL.TEST"), mx, 1), 1);
 }
 END_TEST
 
@@ -55,15 +76,15 @@ START_TEST(test_glue_comes_from_additional_section_case_insensitively)
 	mx_reply();
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "primary.mail.test", AF_INET6, &ans), 1);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "primary.mail.test", AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("primary.mail.test"), AF_INET6, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("primary.mail.test"), AF_INET, &ans), 1);
 	ck_assert_uint_eq(ans.n_addrs, 2);
 	ck_assert_int_eq(ans.addrs[0].family, AF_INET6);
 	ck_assert_int_eq(ans.addrs[1].family, AF_INET);
 	ck_assert_mem_eq(ans.addrs[1].bytes, "\xc0\x00\x02\x01", 4);
 	ck_assert_uint_eq(ans.ttl, 60);
 	/* The answer section holds no addresses. */
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "primary.mail.test", AF_INET, &ans), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("primary.mail.test"), AF_INET, &ans), 0);
 }
 END_TEST
 
@@ -74,7 +95,7 @@ START_TEST(test_null_mx_reads_as_empty_host)
 	db_start(&b, "nomail.test", ns_t_mx);
 	db_mx(&b, "nomail.test", 0, ".", 300);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "nomail.test", mx, 2), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("nomail.test"), mx, 2), 1);
 	ck_assert_str_eq(mx[0].host, "");
 	ck_assert_uint_eq(mx[0].preference, 0);
 }
@@ -169,7 +190,7 @@ START_TEST(test_compression_pointer_to_question_is_read)
 
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, msg, len), 0);
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("h.test"), AF_INET, &ans), 1);
 }
 END_TEST
 
@@ -210,7 +231,7 @@ END_TEST
 
 START_TEST(test_cname_chain_is_followed_with_aliases_and_ttl)
 {
-	char canon[NS_MAXDNAME];
+	const unsigned char *canon;
 	uint32_t ttl = MXF_TTL_NONE;
 
 	db_start(&b, "www.test", ns_t_a);
@@ -220,8 +241,8 @@ START_TEST(test_cname_chain_is_followed_with_aliases_and_ttl)
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	mxf_answer_init(&ans);
 	mxf_answer_set_name(&ans, "host.test");
-	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "www.test", canon, &ans, &ttl), 2);
-	ck_assert_str_eq(canon, "host.test");
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, W("www.test"), &canon, &ans, &ttl), 2);
+	ck_assert_str_eq(T(canon), "host.test");
 	ck_assert_uint_eq(ttl, 50);
 	ck_assert_uint_eq(ans.n_aliases, 2);
 	ck_assert_str_eq(mxf_answer_alias(&ans, 0), "www.test");
@@ -231,20 +252,21 @@ END_TEST
 
 START_TEST(test_cname_loop_is_refused)
 {
-	char canon[NS_MAXDNAME];
+	const unsigned char *canon;
 	uint32_t ttl = MXF_TTL_NONE;
 
 	db_start(&b, "a.test", ns_t_a);
 	db_cname(&b, "a.test", "b.test", 60);
 	db_cname(&b, "b.test", "a.test", 60);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "a.test", canon, NULL, &ttl), -1);
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, W("a.test"), &canon, NULL, &ttl), -1);
 }
 END_TEST
 
 START_TEST(test_cname_chain_length_is_bounded)
 {
-	char canon[NS_MAXDNAME], from[32], to[32];
+	const unsigned char *canon;
+	char from[32], to[32];
 	uint32_t ttl = MXF_TTL_NONE;
 	int hops = _i; /* 20 hops are followed, 40 refused */
 
@@ -255,11 +277,11 @@ START_TEST(test_cname_chain_length_is_bounded)
 		db_cname(&b, from, to, 60);
 	}
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, "c0.test", canon, NULL, &ttl),
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, W("c0.test"), &canon, NULL, &ttl),
 			 hops <= MXF_MAX_CNAME_HOPS ? hops : -1);
 	if (hops <= MXF_MAX_CNAME_HOPS) {
 		snprintf(to, sizeof(to), "c%d.test", hops);
-		ck_assert_str_eq(canon, to);
+		ck_assert_str_eq(T(canon), to);
 	}
 }
 END_TEST
@@ -277,7 +299,7 @@ START_TEST(test_sections_nothing_reads_are_not_judged)
 	db_rr(&b, ns_s_ar, "h.test", ns_t_mx, 60, BAD_MX);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("h.test"), AF_INET, &ans), 1);
 	/* An MX reply's additional section: only its A/AAAA glue is read. */
 	db_start(&b, "h.test", ns_t_mx);
 	db_mx(&b, "h.test", 10, "mx.h.test", 60);
@@ -303,12 +325,12 @@ START_TEST(test_broken_glue_is_skipped_not_fatal)
 	db_rr(&b, ns_s_ar, "mx2.d.test", ns_t_cname, 300, "\x03" "abc", 4);
 	db_aaaa(&b, ns_s_ar, "mx2.d.test", "2001:db8::12", 300);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "d.test", mx, 4), 2);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("d.test"), mx, 4), 2);
 	ck_assert_str_eq(mx[1].host, "mx2.d.test");
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "mx1.d.test", AF_INET6, &ans), 0);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "mx1.d.test", AF_INET, &ans), 1);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, "mx2.d.test", AF_INET6, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("mx1.d.test"), AF_INET6, &ans), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("mx1.d.test"), AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("mx2.d.test"), AF_INET6, &ans), 1);
 	ck_assert_uint_eq(ans.n_addrs, 2);
 }
 END_TEST
@@ -339,12 +361,12 @@ START_TEST(test_answer_records_of_other_types_are_not_judged)
 	db_a(&b, ns_s_an, "h.test", "192.0.2.9", 60);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "h.test", AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("h.test"), AF_INET, &ans), 1);
 	db_start(&b, "d.test", ns_t_mx);
 	db_rr(&b, ns_s_an, "d.test", ns_t_a, 60, "\x01\x02\x03\x04\x05", 5);
 	db_mx(&b, "d.test", 10, "mx1.d.test", 300);
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "d.test", mx, 2), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("d.test"), mx, 2), 1);
 }
 END_TEST
 
@@ -361,7 +383,7 @@ START_TEST(test_index_holds_at_most_its_limit_of_records)
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	ck_assert_uint_eq(m.n_rrs, MXF_DNSMSG_MAX_RRS);
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, "many.test", AF_INET, &ans),
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("many.test"), AF_INET, &ans),
 			  MXF_DNSMSG_MAX_RRS);
 	/* A malformed record past the limit still makes the message malformed. */
 	db_rr(&b, ns_s_an, "many.test", ns_t_a, 60, "\x01\x02\x03", 3);
@@ -391,12 +413,12 @@ START_TEST(test_record_whose_names_do_not_fit_is_left_out_whole)
 	ck_assert_uint_lt(m.n_rrs, n);
 	ck_assert_uint_le(m.names_used, sizeof(m.names));
 	for (unsigned i = 0; i < m.n_rrs; i++) {
-		char canon[NS_MAXDNAME];
+		const unsigned char *canon;
 		uint32_t ttl = MXF_TTL_NONE;
 		snprintf(owner, sizeof(owner), "o%u.%s", i, suffix);
 		snprintf(target, sizeof(target), "t%u.%s", i, suffix);
-		ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, owner, canon, NULL, &ttl), 1);
-		ck_assert_str_eq(canon, target);
+		ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, W(owner), &canon, NULL, &ttl), 1);
+		ck_assert_str_eq(T(canon), target);
 	}
 }
 END_TEST
@@ -409,10 +431,10 @@ START_TEST(test_readers_do_not_need_the_reply_after_open)
 	mx_reply();
 	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 	memset(b.buf, 0xff, sizeof(b.buf)); /* the buffer is reused by the next query */
-	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, "mail.test", mx, 4), 2);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("mail.test"), mx, 4), 2);
 	ck_assert_str_eq(mx[1].host, "primary.mail.test");
 	mxf_answer_init(&ans);
-	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, mx[1].host, AF_INET6, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, mx[1].host_wire, AF_INET6, &ans), 1);
 	ck_assert_str_eq(inet_ntop(AF_INET6, ans.addrs[0].bytes, text, sizeof(text)),
 			 "2001:db8::1");
 }

@@ -297,7 +297,7 @@ END_TEST
 
 START_TEST(test_equal_preferences_name_either_exchanger)
 {
-	struct mxf_mx mx[2] = { { 10, 300, "e1.t" }, { 10, 300, "e2.t" } };
+	struct mxf_mx mx[2] = { { 10, 300, "e1.t", NULL }, { 10, 300, "e2.t", NULL } };
 	struct mxf_mx_settings set = { .max_hosts = 5, .fallback_a = true, .family = AF_INET };
 	static struct mxf_mx_policy p;
 	unsigned first[2] = { 0, 0 };
@@ -319,7 +319,7 @@ END_TEST
 
 START_TEST(test_answer_ttl_is_the_smallest_used)
 {
-	struct mxf_mx mx[2] = { { 10, 900, "a.t" }, { 20, 30, "b.t" } };
+	struct mxf_mx mx[2] = { { 10, 900, "a.t", NULL }, { 20, 30, "b.t", NULL } };
 	struct mxf_mx_settings set = { .max_hosts = 5, .fallback_a = true, .family = AF_INET };
 	struct mxf_address a = { AF_INET, { 192, 0, 2, 1 } };
 	static struct mxf_mx_policy p;
