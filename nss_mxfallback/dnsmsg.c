@@ -52,28 +52,124 @@ static int keep(struct mxf_dnsmsg *m, const void *bytes, size_t len)
 	return (int)(m->names_used - len);
 }
 
-/* Adds E, owned by OWNER (and pointing at TARGET, for CNAME and MX, whose
- * text is TEXT for MX), to the index while there is room; a record that
- * does not fit is left out whole.  Records of one owner mostly come
- * together: the owner is kept once. */
-static void index_record(struct mxf_dnsmsg *m, struct mxf_dnsrr *e, const unsigned char *owner,
-			 const unsigned char *target, const char *text)
+/* How many names unpacked whole are remembered by their place in the
+ * message: the question and the first owners and targets, which the
+ * owners after them point at (RFC 1035 §4.1.4). */
+#define KNOWN_NAMES 16
+
+/* Where a message is read, and up to where. */
+struct reader {
+	const unsigned char *base, *p, *eom;
+	unsigned n_known;
+	struct {
+		uint16_t at; /* offset in the message */
+		uint16_t name; /* offset in the name room */
+	} known[KNOWN_NAMES];
+};
+
+/* Remembers that the name at message offset AT is the name room's NAME. */
+static void know(struct reader *r, const unsigned char *at, int name)
+{
+	if (r->n_known < KNOWN_NAMES && name >= 0) {
+		r->known[r->n_known].at = (uint16_t)(at - r->base);
+		r->known[r->n_known].name = (uint16_t)name;
+		r->n_known++;
+	}
+}
+
+/* When the name at P is one compression pointer to a name unpacked before,
+ * that name's offset in the name room; else -1.  Servers write most owners
+ * so: a pointer to the question, or to an MX record's exchanger. */
+static int known_name(const struct reader *r, const unsigned char *p)
+{
+	unsigned at;
+
+	if (r->eom - p < 2 || (p[0] & NS_CMPRSFLGS) != NS_CMPRSFLGS)
+		return -1;
+	at = (unsigned)(p[0] & ~NS_CMPRSFLGS) << 8 | p[1];
+	for (unsigned i = 0; i < r->n_known; i++)
+		if (r->known[i].at == at)
+			return r->known[i].name;
+	return -1;
+}
+
+/* One resource record (RFC 1035 §4.1.3).  Its owner is the name room's
+ * OWNER_AT when it was known, else unpacked into OWNER from OWNER_IN. */
+struct rr {
+	int owner_at;
+	const unsigned char *owner_in;
+	unsigned char owner[NS_MAXCDNAME];
+	uint16_t type, class, rdlen;
+	uint32_t ttl;
+	const unsigned char *rdata;
+};
+
+/* Reads the record at R->p and moves past it; -1 when its owner does not
+ * unpack or its data runs past the message. */
+static int next_rr(struct reader *r, struct rr *rr)
+{
+	const unsigned char *p;
+	int n;
+
+	rr->owner_in = r->p;
+	rr->owner_at = known_name(r, r->p);
+	if (rr->owner_at >= 0)
+		n = 2;
+	else
+		n = ns_name_unpack(r->base, r->eom, r->p, rr->owner, sizeof(rr->owner));
+	if (n < 0 || r->eom - (r->p + n) < NS_RRFIXEDSZ)
+		return -1;
+	p = r->p + n;
+	rr->type = ns_get16(p);
+	rr->class = ns_get16(p + 2);
+	rr->ttl = ns_get32(p + 4);
+	rr->rdlen = ns_get16(p + 8);
+	p += NS_RRFIXEDSZ;
+	if (r->eom - p < rr->rdlen)
+		return -1;
+	rr->rdata = p;
+	r->p = p + rr->rdlen;
+	return 0;
+}
+
+/* The name room's offset of RR's owner, kept there if it is not yet;
+ * -1 when the room is full.  Records of one owner mostly come together:
+ * an owner like the one before is kept once. */
+static int owner_name(struct mxf_dnsmsg *m, struct reader *r, const struct rr *rr)
 {
 	const struct mxf_dnsrr *prev = m->n_rrs > 0 ? &m->rrs[m->n_rrs - 1] : NULL;
-	size_t mark = m->names_used, len = wire_len(owner);
+	size_t len;
 	int at;
 
-	if (m->n_rrs == MXF_DNSMSG_MAX_RRS)
-		return;
-	if (prev != NULL && memcmp(m->names + prev->owner, owner, len) == 0)
-		at = prev->owner;
-	else if ((at = keep(m, owner, len)) < 0)
-		return;
+	if (rr->owner_at >= 0)
+		return rr->owner_at;
+	len = wire_len(rr->owner);
+	if (prev != NULL && memcmp(m->names + prev->owner, rr->owner, len) == 0)
+		return prev->owner;
+	at = keep(m, rr->owner, len);
+	know(r, rr->owner_in, at);
+	return at;
+}
+
+/* Adds E, the record RR (pointing at TARGET, found at TARGET_IN, for
+ * CNAME and MX, whose text is TEXT for MX), to the index while there is
+ * room; a record that does not fit is left out whole. */
+static void index_record(struct mxf_dnsmsg *m, struct reader *r, struct mxf_dnsrr *e,
+			 const struct rr *rr, const unsigned char *target,
+			 const unsigned char *target_in, const char *text)
+{
+	size_t mark = m->names_used;
+	unsigned n_known = r->n_known;
+	int at;
+
+	if (m->n_rrs == MXF_DNSMSG_MAX_RRS || (at = owner_name(m, r, rr)) < 0)
+		goto full;
 	e->owner = (uint16_t)at;
 	if (target != NULL) {
 		if ((at = keep(m, target, wire_len(target))) < 0)
 			goto full;
 		e->target = (uint16_t)at;
+		know(r, target_in, at);
 	}
 	if (text != NULL) {
 		if ((at = keep(m, text, strlen(text) + 1)) < 0)
@@ -84,54 +180,20 @@ static void index_record(struct mxf_dnsmsg *m, struct mxf_dnsrr *e, const unsign
 	return;
 full:
 	m->names_used = mark;
-}
-
-/* Where a message is read, and up to where. */
-struct cursor {
-	const unsigned char *base, *p, *eom;
-};
-
-/* One resource record (RFC 1035 §4.1.3), its owner unpacked. */
-struct rr {
-	unsigned char owner[NS_MAXCDNAME];
-	uint16_t type, class, rdlen;
-	uint32_t ttl;
-	const unsigned char *rdata;
-};
-
-/* Reads the record at C->p and moves past it; -1 when its owner does not
- * unpack or its data runs past the message. */
-static int next_rr(struct cursor *c, struct rr *rr)
-{
-	int n = ns_name_unpack(c->base, c->eom, c->p, rr->owner, sizeof(rr->owner));
-	const unsigned char *p;
-
-	if (n < 0 || c->eom - (c->p + n) < NS_RRFIXEDSZ)
-		return -1;
-	p = c->p + n;
-	rr->type = ns_get16(p);
-	rr->class = ns_get16(p + 2);
-	rr->ttl = ns_get32(p + 4);
-	rr->rdlen = ns_get16(p + 8);
-	p += NS_RRFIXEDSZ;
-	if (c->eom - p < rr->rdlen)
-		return -1;
-	rr->rdata = p;
-	c->p = p + rr->rdlen;
-	return 0;
+	r->n_known = n_known;
 }
 
 /* Unpacks the domain name at P into OUT; it must end exactly at END. */
-static int unpack_exact(const struct cursor *c, const unsigned char *p, const unsigned char *end,
+static int unpack_exact(const struct reader *r, const unsigned char *p, const unsigned char *end,
 			unsigned char out[NS_MAXCDNAME])
 {
-	int used = ns_name_unpack(c->base, c->eom, p, out, NS_MAXCDNAME);
+	int used = ns_name_unpack(r->base, r->eom, p, out, NS_MAXCDNAME);
 
 	return used >= 0 && p + used == end ? 0 : -1;
 }
 
 /* Validates one record and indexes it; -1 only for a malformed record. */
-static int take_record(struct mxf_dnsmsg *m, const struct cursor *c, ns_sect section,
+static int take_record(struct mxf_dnsmsg *m, struct reader *r, ns_sect section,
 		       const struct rr *rr)
 {
 	const unsigned char *end = rr->rdata + rr->rdlen;
@@ -146,20 +208,20 @@ static int take_record(struct mxf_dnsmsg *m, const struct cursor *c, ns_sect sec
 		if (rr->rdlen != size)
 			return -1;
 		memcpy(e.addr, rr->rdata, size);
-		index_record(m, &e, rr->owner, NULL, NULL);
+		index_record(m, r, &e, rr, NULL, NULL, NULL);
 		return 0;
 	}
 	case ns_t_cname:
-		if (unpack_exact(c, rr->rdata, end, target) != 0)
+		if (unpack_exact(r, rr->rdata, end, target) != 0)
 			return -1;
-		index_record(m, &e, rr->owner, target, NULL);
+		index_record(m, r, &e, rr, target, rr->rdata, NULL);
 		return 0;
 	case ns_t_mx:
-		if (rr->rdlen < 3 || unpack_exact(c, rr->rdata + 2, end, target) != 0 ||
+		if (rr->rdlen < 3 || unpack_exact(r, rr->rdata + 2, end, target) != 0 ||
 		    mxf_dnsmsg_text(target, text) != 0)
 			return -1;
 		e.preference = ns_get16(rr->rdata);
-		index_record(m, &e, rr->owner, target, text);
+		index_record(m, r, &e, rr, target, rr->rdata + 2, text);
 		return 0;
 	default:
 		return 0;
@@ -181,83 +243,85 @@ static bool record_read(const struct mxf_dnsmsg *m, ns_sect section, uint16_t ty
  * additional section it is only glue missing, so it is skipped, as
  * nss_dns never reads that section at all (the exchanger is then asked for
  * its addresses), as long as ns_skiprr can step over it. */
-static int read_section(struct mxf_dnsmsg *m, struct cursor *c, ns_sect section, unsigned count)
+static int read_section(struct mxf_dnsmsg *m, struct reader *r, ns_sect section, unsigned count)
 {
 	bool must_parse = section == ns_s_an;
 	struct rr rr;
 
 	for (unsigned i = 0; i < count; i++) {
-		const unsigned char *at = c->p;
+		const unsigned char *at = r->p;
 		int skip;
-		if (next_rr(c, &rr) != 0) {
-			if (must_parse || (skip = ns_skiprr(at, c->eom, section, 1)) < 0)
+		if (next_rr(r, &rr) != 0) {
+			if (must_parse || (skip = ns_skiprr(at, r->eom, section, 1)) < 0)
 				return -1;
-			c->p = at + skip;
+			r->p = at + skip;
 			continue;
 		}
 		if (rr.class != ns_c_in || !record_read(m, section, rr.type))
 			continue;
-		if (take_record(m, c, section, &rr) != 0 && must_parse)
+		if (take_record(m, r, section, &rr) != 0 && must_parse)
 			return -1;
 	}
 	return 0;
 }
 
 /* Steps over the COUNT records of a section nothing reads. */
-static int skip_section(struct cursor *c, ns_sect section, unsigned count)
+static int skip_section(struct reader *r, ns_sect section, unsigned count)
 {
-	int n = count > 0 ? ns_skiprr(c->p, c->eom, section, (int)count) : 0;
+	int n = count > 0 ? ns_skiprr(r->p, r->eom, section, (int)count) : 0;
 
 	if (n < 0)
 		return -1;
-	c->p += n;
+	r->p += n;
 	return 0;
 }
 
-/* The header and the question (RFC 1035 §4.1.1, §4.1.2). */
-static int read_question(struct mxf_dnsmsg *m, struct cursor *c)
+/* The header and the question (RFC 1035 §4.1.1, §4.1.2).  The question's
+ * name is also the name room's first, for the owners that point at it. */
+static int read_question(struct mxf_dnsmsg *m, struct reader *r)
 {
 	unsigned flags;
 	int n;
 
-	if (c->eom - c->p < NS_HFIXEDSZ)
+	if (r->eom - r->p < NS_HFIXEDSZ)
 		return -1;
-	flags = ns_get16(c->p + 2);
+	flags = ns_get16(r->p + 2);
 	/* A response (QR), to a standard query (opcode 0), of one question. */
-	if ((flags & 0x8000) == 0 || (flags & 0x7800) != 0 || ns_get16(c->p + 4) != 1)
+	if ((flags & 0x8000) == 0 || (flags & 0x7800) != 0 || ns_get16(r->p + 4) != 1)
 		return -1;
-	m->ancount = ns_get16(c->p + 6);
-	m->arcount = ns_get16(c->p + 10);
-	c->p += NS_HFIXEDSZ;
-	n = ns_name_unpack(c->base, c->eom, c->p, m->qname, sizeof(m->qname));
-	if (n < 0 || c->eom - (c->p + n) < NS_QFIXEDSZ)
+	m->ancount = ns_get16(r->p + 6);
+	m->arcount = ns_get16(r->p + 10);
+	r->p += NS_HFIXEDSZ;
+	n = ns_name_unpack(r->base, r->eom, r->p, m->qname, sizeof(m->qname));
+	if (n < 0 || r->eom - (r->p + n) < NS_QFIXEDSZ)
 		return -1;
-	c->p += n;
-	m->qtype = ns_get16(c->p);
-	if (ns_get16(c->p + 2) != ns_c_in)
+	know(r, r->p, keep(m, m->qname, wire_len(m->qname)));
+	r->p += n;
+	m->qtype = ns_get16(r->p);
+	if (ns_get16(r->p + 2) != ns_c_in)
 		return -1;
-	c->p += NS_QFIXEDSZ;
+	r->p += NS_QFIXEDSZ;
 	return 0;
 }
 
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
 {
-	struct cursor c = { .base = msg, .p = msg, .eom = msg + len };
+	struct reader r = { .base = msg, .p = msg, .eom = msg + len, .n_known = 0 };
 	unsigned nscount;
 
 	m->n_rrs = 0;
 	m->names_used = 0;
-	if (len > NS_MAXMSG || read_question(m, &c) != 0)
+	if (len > NS_MAXMSG || read_question(m, &r) != 0)
 		return -1;
 	nscount = ns_get16(msg + 8);
-	if (read_section(m, &c, ns_s_an, m->ancount) != 0 || skip_section(&c, ns_s_ns, nscount) != 0)
+	if (read_section(m, &r, ns_s_an, m->ancount) != 0 || skip_section(&r, ns_s_ns, nscount) != 0)
 		return -1;
 	/* Only an MX reply's additional section is read: the exchangers' glue. */
-	if (m->qtype == ns_t_mx ? read_section(m, &c, ns_s_ar, m->arcount) != 0
-				: skip_section(&c, ns_s_ar, m->arcount) != 0)
+	if (m->qtype == ns_t_mx ? read_section(m, &r, ns_s_ar, m->arcount) != 0
+				: skip_section(&r, ns_s_ar, m->arcount) != 0)
 		return -1;
 	/* As ns_initparse: the records must end where the message does. */
-	return c.p == c.eom ? 0 : -1;
+	return r.p == r.eom ? 0 : -1;
 }
 
 static const unsigned char *name_at(const struct mxf_dnsmsg *m, uint16_t at)
