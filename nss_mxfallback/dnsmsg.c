@@ -335,10 +335,16 @@ static const struct mxf_dnsrr *next_record(const struct mxf_dnsmsg *m, unsigned 
 					   ns_sect section, uint16_t type,
 					   const unsigned char *name)
 {
+	/* The question's name is the name room's first too (read_question):
+	 * an owner that pointed at either is the same copy, and so is an
+	 * exchanger's glue that pointed at its MX record (known_name). */
+	if (name == m->qname)
+		name = m->names;
 	while (*from < m->n_rrs) {
 		const struct mxf_dnsrr *r = &m->rrs[(*from)++];
+		const unsigned char *owner = name_at(m, r->owner);
 		if (r->section == section && r->type == type &&
-		    mxf_dnsmsg_same_name(name_at(m, r->owner), name))
+		    (owner == name || mxf_dnsmsg_same_name(owner, name)))
 			return r;
 	}
 	return NULL;

@@ -10,6 +10,9 @@
  *                                              ms with 64 KB: a retry that comes late
  *   nsscall MODULE.so timed4 NAME COUNT        4_r COUNT times in this process,
  *                                              each line ending in ms=<duration>
+ *   nsscall MODULE.so again4 NAME              4_r, then again once a line comes
+ *                                              on stdin: one process, two lookups
+ *                                              (resolv.conf changed in between)
  *   nsscall MODULE.so emfile 3 NAME inet|inet6 one call to warm up, then with every
  *                                              descriptor taken (RLIMIT_NOFILE
  *                                              lowered, filled with /dev/null),
@@ -195,6 +198,18 @@ static int call4_timed(void *mod, const char *name, int count)
 		fflush(stdout);
 		printf("ms=%ld\n", now_ms() - t0);
 	}
+	return 0;
+}
+
+static int call4_again(void *mod, const char *name)
+{
+	char line[16];
+
+	call4(mod, name, 4096, 0);
+	fflush(stdout);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 1;
+	call4(mod, name, 4096, 0);
 	return 0;
 }
 
@@ -411,6 +426,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "timed4") == 0)
 		return call4_timed(mod, name, argc > 4 ? atoi(argv[4]) : 1);
+	if (strcmp(mode, "again4") == 0)
+		return call4_again(mod, name);
 	if (strcmp(mode, "emfile") == 0 && argc > 5)
 		return call_emfile(mod, argv[4], family_of(argv[5]));
 	if (strcmp(mode, "1") == 0)
