@@ -69,10 +69,16 @@ static int64_t worst_query_ms(int retrans, int retry, int nscount)
  * even one attempt of 1 s fits. */
 static bool fit_query(struct mxf_dns *dns)
 {
-	int64_t end = dns->phase_end < dns->deadline ? dns->phase_end : dns->deadline;
-	int64_t left = end - mxf_now_ms();
+	int64_t now = mxf_now_ms(), end, left;
 	int retrans = dns->retrans, retry = dns->retry;
 	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
+
+	if (dns->phase_pending) {
+		dns->phase_pending = false;
+		dns->phase_end = now + dns->query_ms;
+	}
+	end = dns->phase_end < dns->deadline ? dns->phase_end : dns->deadline;
+	left = end - now;
 
 	while (worst_query_ms(retrans, retry, nscount) > left) {
 		if (retry > 1)
@@ -110,6 +116,7 @@ static void start_deadline(struct mxf_dns *dns)
 	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
 
 	dns->cut = false;
+	dns->phase_pending = false;
 	dns->retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
 	dns->retry = dns->res->retry > 0 ? dns->res->retry : 1;
 	dns->query_ms = worst_query_ms(dns->retrans, dns->retry, nscount);
@@ -120,13 +127,15 @@ static void start_deadline(struct mxf_dns *dns)
 
 void mxf_dns_begin_exchangers(struct mxf_dns *dns)
 {
-	int64_t end = mxf_now_ms() + dns->query_ms;
-
-	dns->phase_end = end < dns->deadline ? end : dns->deadline;
+	/* The phase's clock starts at its first query (fit_query): its first
+	 * exchanger may always take one whole query's time, whatever the
+	 * milliseconds spent reading the MX reply. */
+	dns->phase_pending = true;
 }
 
 void mxf_dns_end_exchangers(struct mxf_dns *dns)
 {
+	dns->phase_pending = false;
 	dns->phase_end = dns->deadline;
 }
 

@@ -57,6 +57,7 @@ struct mxf_dns {
 	int64_t query_ms;
 	int64_t deadline;
 	int64_t phase_end;
+	bool phase_pending; /* PHASE_END is set by the phase's first query */
 	int retrans, retry; /* RES's, before any query was cut to fit */
 	/* A query cut to fit changed RES's timeout and attempts: these put
 	 * them back. */
