@@ -203,7 +203,7 @@ void mxf_dns_close(struct mxf_dns *dns)
 	dns->ready = false;
 }
 
-/* Reads a failed res_nsearch as nss_dns does (glibc 2.36
+/* Reads a failed res_search as nss_dns does (glibc 2.36
  * resolv/nss_dns/dns-host.c): a socket() that failed for want of
  * descriptors comes back as TRY_AGAIN with errno EMFILE/ENFILE, which nss_dns
  * turns into UNAVAIL/NETDB_INTERNAL; so do we, before reading h_errno.
@@ -259,7 +259,7 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 			  type_name(type));
 		return MXF_UNREACHABLE;
 	}
-	/* A fresh header, as nss_dns's fresh buffer: res_nsearch reads the
+	/* A fresh header, as nss_dns's fresh buffer: res_search reads the
 	 * rcode left in BUF after a timeout to decide whether to go on
 	 * (SERVFAIL) or stop, and the previous query's reply is still there. */
 	memset(buf, 0, HFIXEDSZ);

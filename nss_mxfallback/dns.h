@@ -7,26 +7,32 @@
  * (res_ninit) for the lookup instead, their servers in place of
  * resolv.conf's.
  *
- * One search algorithm: glibc's own res_nsearch, which walks resolv.conf's
+ * One search algorithm: glibc's own res_search, which walks resolv.conf's
  * whole search list (not only the 6 domains struct __res_state shows),
  * reads "." as the root, applies ndots, HOSTALIASES, and goes on after
  * SERVFAIL and NODATA.  Nothing here walks res->dnsrch by hand.
  *
- * MX first.  The mx stage searches for the MX (res_nsearch, type MX), as
- * Postfix's own MX lookup does with res_search: the MX is the first name
- * of the search list that has MX records, as res_search finds it, and the
- * reply's question names it.  MX records there: the exchangers (their glue,
+ * MX first.  A name res_search asks as written first (relative, ndots
+ * dots or more, a search list to go on to) is asked so alone first
+ * (res_query, type MX): when it exists there, with MX records or none, the
+ * walk ends at it, where nss_dns's A walk ends for a name with addresses.
+ * Otherwise (its NXDOMAIN or SERVFAIL), and for every other name, the mx
+ * stage searches for the MX (res_search, type MX), as Postfix's own MX
+ * lookup does: the MX is the first name of the search list that has MX
+ * records, as res_search finds it.  The reply's question names where the
+ * walk ended.  MX records there: the exchangers (their glue,
  * or one A/AAAA query each).  A null MX: final, no address query.
  * HOST_NOT_FOUND (res_search's verdict: the name exists nowhere it looked):
  * final, NOTFOUND/HOST_NOT_FOUND, no address query; but when the name was
  * asked as written first, glibc reports that try's NXDOMAIN over a later
  * candidate's NODATA, so the a stage searches then (mx.c).  NO_DATA: the
  * implicit MX, and the a stage then searches for A/AAAA exactly as nss_dns
- * does (its own res_nsearch walk, the other family asked where it
+ * does (its own res_search walk, the other family asked where it
  * stopped).  A temporary failure or a malformed reply: final (mx_final),
  * TRY_AGAIN or NO_RECOVERY, never the domain's own address.  Queries: one
- * MX walk, plus the exchangers without glue, plus the address walk only
- * after NO_DATA. */
+ * MX walk (one query for a dotted name that exists as written; one more
+ * than res_search alone for one that does not), plus the exchangers
+ * without glue, plus the address walk only after NO_DATA. */
 #ifndef MXF_DNS_H
 #define MXF_DNS_H
 
@@ -94,7 +100,7 @@ enum mxf_outcome mxf_dns_query_into(struct mxf_dns *dns, const char *name, int t
 /* Starts the exchangers' phase: all their queries together get one
  * query's time (QUERY_MS), within the lookup's deadline.  The MX walk
  * before it has the first budget (up to the deadline, in practice one
- * query's time: a timeout ends res_nsearch's walk). */
+ * query's time: a timeout ends res_search's walk). */
 void mxf_dns_begin_exchangers(struct mxf_dns *dns);
 
 /* Ends the exchangers' phase: a later query (the a stage's search after

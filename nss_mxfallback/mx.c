@@ -190,21 +190,39 @@ static bool hides_the_mx(enum mxf_outcome o)
 	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE;
 }
 
-/* glibc's res_search reports the NXDOMAIN of a name asked as written first
- * (a relative name with ndots dots or more) over a NODATA of a later name
- * of the search list (resolv/res_query.c: the saved h_errno wins).  Its
- * "no such name" may then hide a name that exists without MX records,
- * whose implicit MX the a stage finds with its own search, as nss_dns. */
-static bool no_name_may_hide_nodata(const struct mxf_query *q)
+/* Whether res_search asks NAME as written before the names of the search
+ * list (resolv/res_query.c): a relative name with ndots dots or more, with
+ * RES_DNSRCH on and a search list to go on to. */
+static bool asked_as_written_first(const struct mxf_query *q)
 {
 	size_t len = strlen(q->name);
 	int dots = 0;
 
-	if (len == 0 || q->name[len - 1] == '.' || (q->dns.res->options & RES_DNSRCH) == 0)
+	if (len == 0 || q->name[len - 1] == '.' || (q->dns.res->options & RES_DNSRCH) == 0 ||
+	    q->dns.res->dnsrch[0] == NULL)
 		return false;
 	for (const char *p = q->name; *p != '\0'; p++)
 		dots += *p == '.';
 	return dots >= q->dns.res->ndots;
+}
+
+/* The MX walk (dns.h).  A name res_search would ask as written first is
+ * asked so alone first: when it exists (MX records, or none: the implicit
+ * MX), the walk ends there, where nss_dns's A walk ends for a name with
+ * addresses, and no name of the search list is asked for its MX.  After
+ * its NXDOMAIN or SERVFAIL, res_search walks as before (that name again
+ * included); any other failure is res_search's answer too. */
+static enum mxf_outcome ask_mx(struct mxf_query *q, struct mxf_dns *dns, struct mx_work *w)
+{
+	if (asked_as_written_first(q)) {
+		enum mxf_outcome o = mxf_dns_query_into(dns, q->name, ns_t_mx, false, &w->msg);
+		if (o != MXF_NO_NAME && o != MXF_SERVER_FAILED) {
+			if (o == MXF_NO_DATA)
+				mxf_trace(q->trace, "%s exists without MX: the walk ends here", q->name);
+			return o;
+		}
+	}
+	return mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
 }
 
 /* What the MX walk's failure O means for the rest of the lookup (dns.h):
@@ -214,7 +232,12 @@ static bool no_name_may_hide_nodata(const struct mxf_query *q)
  * does. */
 static void after_mx_walk(struct mxf_query *q, enum mxf_outcome o)
 {
-	if (o == MXF_NO_NAME && no_name_may_hide_nodata(q)) {
+	/* glibc's res_search reports the NXDOMAIN of a name asked as written
+	 * first over a NODATA of a later name of the search list (the saved
+	 * h_errno wins): its "no such name" may hide a name that exists
+	 * without MX records, whose implicit MX the a stage finds with its
+	 * own search, as nss_dns does. */
+	if (o == MXF_NO_NAME && asked_as_written_first(q)) {
 		mxf_trace(q->trace, "no MX as written nor on the search list; the a stage searches "
 				    "(res_search's NXDOMAIN may hide a name without MX)");
 		return;
@@ -246,10 +269,9 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	w = malloc(sizeof(*w));
 	if (w == NULL)
 		return MXF_NO_RESOURCES;
-	/* MX first, with glibc's own search (dns.h): the MX is the first name
-	 * of the search list that has MX records, as Postfix's dns_lookup
-	 * finds it with res_search.  The reply's question names it. */
-	o = mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
+	/* MX first, with glibc's own search (dns.h).  The reply's question
+	 * names where the walk ended. */
+	o = ask_mx(q, dns, w);
 	after_mx_walk(q, o);
 	if (o == MXF_FOUND) {
 		trace_name(q, "MX search reached ", w->msg.qname, "");

@@ -52,7 +52,7 @@ enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);
 bool mxf_query_name_ok(struct mxf_query *q);
 
 /* The a stage's search walk: NAME's first family searched with
- * res_nsearch, once per lookup, as nss_dns does.  On MXF_FOUND *MSG reads
+ * res_search, once per lookup, as nss_dns does.  On MXF_FOUND *MSG reads
  * the reply and Q->found_at holds the name reached.  A name res_hnok
  * refuses is MXF_NO_NAME without a query. */
 enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **msg);

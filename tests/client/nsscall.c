@@ -31,6 +31,11 @@
  *                                              Postfix's MX lookup: "mx=FOUND
  *                                              qname=<the name it reached>" or
  *                                              "mx=<h_errno>"
+ *   nsscall mxquery NAME                       the same with res_query: NAME as
+ *                                              written, no search list
+ *   nsscall searchlist                         "search=<the first name of
+ *                                              resolv.conf's search list>" or
+ *                                              "search=none", as res_init reads it
  *
  * With NSSCALL_PREFIX=_nss_dns_ and MODULE libc.so.6 the same calls go to
  * glibc's own dns module (exported from libc since 2.34), for comparison.
@@ -44,6 +49,7 @@
 #include <netdb.h>
 #include <nss.h>
 #include <resolv.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,12 +381,14 @@ static int call_emfile(void *mod, const char *name, int af)
 	return 0;
 }
 
-/* The oracle of the mx stage's MX walk: libc's own search, nothing of ours. */
-static int call_mxsearch(const char *name)
+/* The oracle of the mx stage's MX walk: libc's own search (or, with
+ * SEARCH false, libc's query of the name as written), nothing of ours. */
+static int call_mxsearch(const char *name, bool search)
 {
 	unsigned char buf[NS_MAXMSG];
 	char qname[NS_MAXDNAME];
-	int len = res_search(name, ns_c_in, ns_t_mx, buf, sizeof(buf));
+	int len = search ? res_search(name, ns_c_in, ns_t_mx, buf, sizeof(buf))
+			 : res_query(name, ns_c_in, ns_t_mx, buf, sizeof(buf));
 
 	if (len < 0) {
 		printf("mx=%s\n", herrno_name(h_errno));
@@ -396,7 +404,15 @@ static int call_mxsearch(const char *name)
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "mxsearch") == 0)
-		return call_mxsearch(argv[2]);
+		return call_mxsearch(argv[2], true);
+	if (argc >= 3 && strcmp(argv[1], "mxquery") == 0)
+		return call_mxsearch(argv[2], false);
+	if (argc >= 2 && strcmp(argv[1], "searchlist") == 0) {
+		if (res_init() != 0)
+			return 1;
+		printf("search=%s\n", _res.dnsrch[0] != NULL ? _res.dnsrch[0] : "none");
+		return 0;
+	}
 	if (argc >= 4 && strcmp(argv[1], "resources") == 0)
 		return resources(argv[2], atol(argv[3]));
 	if (argc >= 2 && strcmp(argv[1], "execfds") == 0)
