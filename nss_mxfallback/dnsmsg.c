@@ -144,7 +144,8 @@ static int owner_name(struct mxf_dnsmsg *m, struct reader *r, const struct rr *r
 	if (rr->owner_at >= 0)
 		return rr->owner_at;
 	len = wire_len(rr->owner);
-	if (prev != NULL && memcmp(m->names + prev->owner, rr->owner, len) == 0)
+	if (prev != NULL && wire_len(m->names + prev->owner) == len &&
+	    memcmp(m->names + prev->owner, rr->owner, len) == 0)
 		return prev->owner;
 	at = keep(m, rr->owner, len);
 	know(r, rr->owner_in, at);

@@ -6,6 +6,7 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static struct dnsbuild b;
@@ -440,6 +441,58 @@ START_TEST(test_readers_do_not_need_the_reply_after_open)
 }
 END_TEST
 
+/* Exchanger I of a set: about 200 bytes unpacked, but only its first label
+ * and a pointer in the message, where dn_comp shares the rest. */
+static const char *long_exchanger(unsigned i)
+{
+	static char host[256];
+	char label[64];
+
+	memset(label, 'x', 60);
+	label[60] = '\0';
+	snprintf(host, sizeof(host), "m%02u.%s.%s.%s.d.test", i, label, label, label);
+	return host;
+}
+
+/* Glue owners are compression pointers to the MX records' exchangers
+ * (dn_comp writes them so); the reader reuses the exchanger's copy.  With
+ * more long exchangers than the name room holds, the records left out take
+ * their names with them: every exchanger indexed still finds its own glue,
+ * and no other. */
+START_TEST(test_glue_pointing_at_exchangers_finds_its_own_address)
+{
+	struct mxf_mx mx[64];
+	char addr[16];
+	unsigned n = 40, listed;
+
+	db_start(&b, "d.test", ns_t_mx);
+	for (unsigned i = 0; i < n; i++)
+		db_mx(&b, "d.test", 10, long_exchanger(i), 300);
+	for (unsigned i = 0; i < n; i++) {
+		snprintf(addr, sizeof(addr), "192.0.2.%u", i);
+		db_a(&b, ns_s_ar, long_exchanger(i), addr, 300);
+	}
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	listed = mxf_dnsmsg_mx(&m, W("d.test"), mx, 64);
+	ck_assert_uint_gt(listed, 0);
+	ck_assert_uint_lt(listed, n); /* the room is full before the last */
+	for (unsigned i = 0; i < listed; i++) {
+		char want[16], got[16];
+		mxf_answer_init(&ans);
+		unsigned glue = mxf_dnsmsg_addresses(&m, ns_s_ar, mx[i].host_wire, AF_INET, &ans);
+		/* The first ones are remembered by their place in the message
+		 * (dnsmsg.c keeps 16 such places), so their glue costs no room;
+		 * later ones may find it full. */
+		ck_assert_msg(glue == 1 || i >= 8, "exchanger %u (%s): no glue", i, mx[i].host);
+		ck_assert_uint_le(glue, 1);
+		if (glue == 0)
+			continue;
+		snprintf(want, sizeof(want), "192.0.2.%u", (unsigned)atoi(mx[i].host + 1));
+		ck_assert_str_eq(inet_ntop(AF_INET, ans.addrs[0].bytes, got, sizeof(got)), want);
+	}
+}
+END_TEST
+
 Suite *dnsmsg_suite(void)
 {
 	Suite *s = suite_create("dnsmsg");
@@ -471,6 +524,7 @@ Suite *dnsmsg_suite(void)
 	tcase_add_test(tc, test_readers_do_not_need_the_reply_after_open);
 	tcase_add_test(tc, test_index_holds_at_most_its_limit_of_records);
 	tcase_add_test(tc, test_record_whose_names_do_not_fit_is_left_out_whole);
+	tcase_add_test(tc, test_glue_pointing_at_exchangers_finds_its_own_address);
 	suite_add_tcase(s, tc);
 	return s;
 }
