@@ -67,7 +67,7 @@ static enum mxf_outcome family_addresses(struct mxf_query *q, unsigned i, int fa
 			return MXF_NO_RECOVERY;
 		return mxf_resolve_addresses(q, at, false, family, true, ans);
 	}
-	return mxf_resolve_addresses(q, q->name, true, family, true, ans);
+	return mxf_resolve_addresses(q, q->name, !q->walk_as_written, family, true, ans);
 }
 
 enum mxf_outcome mxf_stage_a(struct mxf_query *q, struct mxf_answer *ans)

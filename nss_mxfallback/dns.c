@@ -70,7 +70,8 @@ static int64_t worst_query_ms(int retrans, int retry, int nscount)
 static bool fit_query(struct mxf_dns *dns)
 {
 	int64_t now = mxf_now_ms(), end, left;
-	int retrans = dns->retrans, retry = dns->retry;
+	int retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
+	int retry = dns->res->retry > 0 ? dns->res->retry : 1;
 	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
 
 	if (dns->phase_pending) {
@@ -90,12 +91,15 @@ static bool fit_query(struct mxf_dns *dns)
 	}
 	/* Only a query cut short changes them, and they are put back after
 	 * it: on the thread's _res, glibc reloads a changed resolv.conf (and
-	 * sets them anew) only while they are as it set them. */
-	if (retrans != dns->res->retrans || retry != dns->res->retry) {
+	 * sets them anew) only while they are as it set them.  They are read
+	 * anew for each query, and only ever lowered. */
+	if (retrans < dns->res->retrans || retry < dns->res->retry) {
 		dns->saved_retrans = dns->res->retrans;
 		dns->saved_retry = dns->res->retry;
-		dns->res->retrans = retrans;
-		dns->res->retry = retry;
+		if (retrans < dns->res->retrans)
+			dns->res->retrans = retrans;
+		if (retry < dns->res->retry)
+			dns->res->retry = retry;
 		dns->cut = true;
 	}
 	return true;
@@ -114,12 +118,12 @@ static void restore_timeouts(struct mxf_dns *dns)
 static void start_deadline(struct mxf_dns *dns)
 {
 	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
+	int retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
+	int retry = dns->res->retry > 0 ? dns->res->retry : 1;
 
 	dns->cut = false;
 	dns->phase_pending = false;
-	dns->retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
-	dns->retry = dns->res->retry > 0 ? dns->res->retry : 1;
-	dns->query_ms = worst_query_ms(dns->retrans, dns->retry, nscount);
+	dns->query_ms = worst_query_ms(retrans, retry, nscount);
 	dns->deadline = mxf_now_ms() + (2 * dns->query_ms < MXF_DNS_MAX_MS ? 2 * dns->query_ms
 									: MXF_DNS_MAX_MS);
 	dns->phase_end = dns->deadline;

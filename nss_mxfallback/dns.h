@@ -12,11 +12,12 @@
  * reads "." as the root, applies ndots, HOSTALIASES, and goes on after
  * SERVFAIL and NODATA.  Nothing here walks res->dnsrch by hand.
  *
- * MX first.  A name res_search asks as written first (relative, ndots
+ * MX first.  A dotted name res_search asks as written first (relative, ndots
  * dots or more, a search list to go on to) is asked so alone first
  * (res_query, type MX): when it exists there, with MX records or none, the
- * walk ends at it, where nss_dns's A walk ends for a name with addresses.
- * Otherwise (its NXDOMAIN or SERVFAIL), and for every other name, the mx
+ * walk ends at it, where nss_dns's A walk ends for a name with addresses;
+ * without MX the a stage then asks its addresses as written too.
+ * Otherwise (NXDOMAIN, SERVFAIL, a timeout), and for every other name, the mx
  * stage searches for the MX (res_search, type MX), as Postfix's own MX
  * lookup does: the MX is the first name of the search list that has MX
  * records, as res_search finds it.  The reply's question names where the
@@ -64,7 +65,6 @@ struct mxf_dns {
 	int64_t deadline;
 	int64_t phase_end;
 	bool phase_pending; /* PHASE_END is set by the phase's first query */
-	int retrans, retry; /* RES's, before any query was cut to fit */
 	/* A query cut to fit changed RES's timeout and attempts: these put
 	 * them back. */
 	bool cut;

@@ -153,11 +153,11 @@ static int owner_name(struct mxf_dnsmsg *m, struct reader *r, const struct rr *r
 }
 
 /* Adds E, the record RR (pointing at TARGET, found at TARGET_IN, for
- * CNAME and MX, whose text is TEXT for MX), to the index while there is
- * room; a record that does not fit is left out whole. */
+ * CNAME and MX), to the index while there is room; a record that does not
+ * fit is left out whole. */
 static void index_record(struct mxf_dnsmsg *m, struct reader *r, struct mxf_dnsrr *e,
 			 const struct rr *rr, const unsigned char *target,
-			 const unsigned char *target_in, const char *text)
+			 const unsigned char *target_in)
 {
 	size_t mark = m->names_used;
 	unsigned n_known = r->n_known;
@@ -171,11 +171,6 @@ static void index_record(struct mxf_dnsmsg *m, struct reader *r, struct mxf_dnsr
 			goto full;
 		e->target = (uint16_t)at;
 		know(r, target_in, at);
-	}
-	if (text != NULL) {
-		if ((at = keep(m, text, strlen(text) + 1)) < 0)
-			goto full;
-		e->target_text = (uint16_t)at;
 	}
 	m->rrs[m->n_rrs++] = *e;
 	return;
@@ -200,7 +195,6 @@ static int take_record(struct mxf_dnsmsg *m, struct reader *r, ns_sect section,
 	const unsigned char *end = rr->rdata + rr->rdlen;
 	struct mxf_dnsrr e = { .ttl = rr->ttl, .type = rr->type, .section = (uint8_t)section };
 	unsigned char target[NS_MAXCDNAME];
-	char text[NS_MAXDNAME];
 
 	switch (e.type) {
 	case ns_t_a:
@@ -209,20 +203,19 @@ static int take_record(struct mxf_dnsmsg *m, struct reader *r, ns_sect section,
 		if (rr->rdlen != size)
 			return -1;
 		memcpy(e.addr, rr->rdata, size);
-		index_record(m, r, &e, rr, NULL, NULL, NULL);
+		index_record(m, r, &e, rr, NULL, NULL);
 		return 0;
 	}
 	case ns_t_cname:
 		if (unpack_exact(r, rr->rdata, end, target) != 0)
 			return -1;
-		index_record(m, r, &e, rr, target, rr->rdata, NULL);
+		index_record(m, r, &e, rr, target, rr->rdata);
 		return 0;
 	case ns_t_mx:
-		if (rr->rdlen < 3 || unpack_exact(r, rr->rdata + 2, end, target) != 0 ||
-		    mxf_dnsmsg_text(target, text) != 0)
+		if (rr->rdlen < 3 || unpack_exact(r, rr->rdata + 2, end, target) != 0)
 			return -1;
 		e.preference = ns_get16(rr->rdata);
-		index_record(m, r, &e, rr, target, rr->rdata + 2, text);
+		index_record(m, r, &e, rr, target, rr->rdata + 2);
 		return 0;
 	default:
 		return 0;
@@ -393,18 +386,23 @@ unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section,
 }
 
 unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const unsigned char *owner, struct mxf_mx *out,
-		       unsigned max)
+		       unsigned max, char *text, size_t size)
 {
 	const struct mxf_dnsrr *r;
 	unsigned from = 0, n = 0;
+	size_t used = 0;
 
 	while (n < max && (r = next_record(m, &from, ns_s_an, ns_t_mx, owner)) != NULL) {
+		const unsigned char *host = name_at(m, r->target);
+		int len = ns_name_ntop(host, text + used, size - used);
+		if (len < 0)
+			break; /* TEXT is full: the rest is left out, as past MAX */
 		out[n].preference = r->preference;
 		out[n].ttl = r->ttl;
-		out[n].host_wire = name_at(m, r->target);
+		out[n].host_wire = host;
 		/* The root is "."; the null MX wants it empty. */
-		out[n].host = out[n].host_wire[0] == 0 ? ""
-						      : (const char *)m->names + r->target_text;
+		out[n].host = host[0] == 0 ? "" : text + used;
+		used += (size_t)len; /* ns_name_ntop counts the NUL */
 		n++;
 	}
 	return n;

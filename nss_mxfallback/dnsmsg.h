@@ -38,7 +38,6 @@ struct mxf_dnsrr {
 	uint16_t preference; /* MX */
 	uint16_t owner; /* offset of the owner's wire name in the name room */
 	uint16_t target; /* CNAME/MX: offset of the target's wire name */
-	uint16_t target_text; /* MX: offset of the target as text */
 	uint8_t section; /* ns_s_an or ns_s_ar */
 };
 
@@ -55,8 +54,8 @@ struct mxf_dnsmsg {
 struct mxf_mx {
 	uint16_t preference;
 	uint32_t ttl;
-	const char *host; /* in the message's index; "" for the null MX's "." */
-	const unsigned char *host_wire; /* the same name in wire form */
+	const char *host; /* as text, in the caller's TEXT; "" for the null MX's "." */
+	const unsigned char *host_wire; /* the same name in wire form, in the index */
 };
 
 /* Returns 0 when MSG is a well-formed response with one IN question and
@@ -96,9 +95,10 @@ unsigned mxf_dnsmsg_addresses(const struct mxf_dnsmsg *m, ns_sect section,
 			      const unsigned char *owner, int family, struct mxf_answer *ans);
 
 /* Lists up to MAX MX records owned by wire name OWNER in the answer
- * section, in message order; returns how many.  The hosts stay valid as
- * long as M. */
+ * section, in message order, their exchangers written as text into TEXT
+ * (SIZE bytes; the records that do not fit are left out, as past MAX);
+ * returns how many.  The hosts stay valid as long as M and TEXT. */
 unsigned mxf_dnsmsg_mx(const struct mxf_dnsmsg *m, const unsigned char *owner, struct mxf_mx *out,
-		       unsigned max);
+		       unsigned max, char *text, size_t size);
 
 #endif

@@ -13,6 +13,7 @@
 
 struct mx_work {
 	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
+	char hosts[MXF_DNSMSG_NAME_ROOM]; /* the exchangers' names as text */
 	struct mxf_mx_policy policy;
 	struct mxf_answer scratch; /* one family of one exchanger */
 	/* The MX reply's index: it keeps what it needs, so the exchangers'
@@ -176,7 +177,7 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 	w->owner_hops = mxf_dnsmsg_follow_cnames(&w->msg, w->msg.qname, &w->owner, NULL, &ttl);
 	if (w->owner_hops < 0)
 		return MXF_ALIAS_ONLY; /* a CNAME loop */
-	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS);
+	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS, w->hosts, sizeof(w->hosts));
 	if (n == 0) {
 		trace_name(q, "no MX for ", w->owner, ": the implicit MX is the name itself");
 		return MXF_NO_DATA;
@@ -206,21 +207,26 @@ static bool asked_as_written_first(const struct mxf_query *q)
 	return dots >= q->dns.res->ndots;
 }
 
-/* The MX walk (dns.h).  A name res_search would ask as written first is
- * asked so alone first: when it exists (MX records, or none: the implicit
- * MX), the walk ends there, where nss_dns's A walk ends for a name with
- * addresses, and no name of the search list is asked for its MX.  After
- * its NXDOMAIN or SERVFAIL, res_search walks as before (that name again
- * included); any other failure is res_search's answer too. */
+/* The MX walk (dns.h).  A dotted name res_search would ask as written
+ * first is asked so alone first: when it exists (MX records, or none: the
+ * implicit MX), the walk ends there, where nss_dns's A walk ends for a name
+ * with addresses, and no name of the search list is asked for its MX.  Its
+ * implicit MX is then itself as written: the a stage asks its addresses
+ * there, never those of a search-list name whose MX was not asked.  Any
+ * other answer (NXDOMAIN, SERVFAIL, a timeout) is what res_search goes on
+ * from, so it walks as before, that name again included.  (A single label
+ * is left to res_search: HOSTALIASES comes first there.) */
 static enum mxf_outcome ask_mx(struct mxf_query *q, struct mxf_dns *dns, struct mx_work *w)
 {
-	if (asked_as_written_first(q)) {
+	if (asked_as_written_first(q) && strchr(q->name, '.') != NULL) {
 		enum mxf_outcome o = mxf_dns_query_into(dns, q->name, ns_t_mx, false, &w->msg);
-		if (o != MXF_NO_NAME && o != MXF_SERVER_FAILED) {
-			if (o == MXF_NO_DATA)
-				mxf_trace(q->trace, "%s exists without MX: the walk ends here", q->name);
-			return o;
+		if (o == MXF_NO_DATA) {
+			mxf_trace(q->trace, "%s exists without MX: the walk ends here, and the a stage "
+					    "asks it as written", q->name);
+			q->walk_as_written = true;
 		}
+		if (o == MXF_FOUND || o == MXF_NO_DATA || o == MXF_MALFORMED || o == MXF_NO_RESOURCES)
+			return o;
 	}
 	return mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);
 }

@@ -23,6 +23,7 @@ void mxf_query_init(struct mxf_query *q, const char *name, int family,
 	q->check_name = true;
 	q->sys_errno = 0;
 	q->walked = false;
+	q->walk_as_written = false;
 	q->walk_outcome = MXF_NO_NAME;
 	q->walk = NULL;
 	q->found_at = NULL;
@@ -66,8 +67,8 @@ static enum mxf_outcome walk(struct mxf_query *q)
 		return o;
 	q->walk = dns->kept;
 	mxf_query_families(q, families);
-	o = mxf_dns_query_into(dns, q->name, families[0] == AF_INET ? ns_t_a : ns_t_aaaa, true,
-			       q->walk);
+	o = mxf_dns_query_into(dns, q->name, families[0] == AF_INET ? ns_t_a : ns_t_aaaa,
+			       !q->walk_as_written, q->walk);
 	if (o == MXF_FOUND) {
 		q->found_at = q->walk->qname;
 		if (q->trace != NULL) {

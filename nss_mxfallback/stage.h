@@ -30,6 +30,9 @@ struct mxf_query {
 	 * when it reached none): the a stage asks its other family there, as
 	 * nss_dns does. */
 	bool walked;
+	/* The mx stage found the name as written without MX: its implicit MX
+	 * is itself, so the walk asks it as written, not the search list. */
+	bool walk_as_written;
 	enum mxf_outcome walk_outcome;
 	struct mxf_dnsmsg *walk; /* the walk's reply (in DNS; NULL until walked) */
 	const unsigned char *found_at; /* in WALK */
@@ -52,7 +55,8 @@ enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);
 bool mxf_query_name_ok(struct mxf_query *q);
 
 /* The a stage's search walk: NAME's first family searched with
- * res_search, once per lookup, as nss_dns does.  On MXF_FOUND *MSG reads
+ * res_search, once per lookup, as nss_dns does (asked as written alone when
+ * Q->walk_as_written).  On MXF_FOUND *MSG reads
  * the reply and Q->found_at holds the name reached.  A name res_hnok
  * refuses is MXF_NO_NAME without a query. */
 enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **msg);

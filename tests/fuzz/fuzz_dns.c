@@ -48,7 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	mxf_answer_init(ans);
 	if (mxf_dnsmsg_follow_cnames(&m, m.qname, &canon, ans, &ttl) >= 0) {
-		unsigned n = mxf_dnsmsg_mx(&m, canon, mx, MXF_MAX_MX_RECORDS);
+		static char hosts[MXF_DNSMSG_NAME_ROOM];
+		unsigned n = mxf_dnsmsg_mx(&m, canon, mx, MXF_MAX_MX_RECORDS, hosts, sizeof(hosts));
 		if (n > 0)
 			run_policy(&m, mx, n, size, ans);
 		mxf_dnsmsg_addresses(&m, ns_s_an, canon, AF_INET, ans);

@@ -452,6 +452,40 @@ START_TEST(test_mx_search_nxdomain_as_is_lets_the_a_stage_search)
 }
 END_TEST
 
+/* "mail.corp" exists as written with neither MX nor address;
+ * mail.corp.search.test has both, its A being a web server's. */
+static void as_written_without_mx(struct fake_query *q)
+{
+	if (fake_asks(q, "mail.corp", ns_t_mx) || fake_asks(q, "mail.corp", ns_t_a)) {
+		return; /* NODATA: the name exists as written */
+	} else if (fake_asks(q, "mail.corp." HARNESS_LOCALDOMAIN, ns_t_mx)) {
+		db_mx(&q->reply, "mail.corp." HARNESS_LOCALDOMAIN, 10, "mx.corp.test", 300);
+		db_a(&q->reply, ns_s_ar, "mx.corp.test", "192.0.2.34", 300);
+	} else if (fake_asks(q, "mail.corp." HARNESS_LOCALDOMAIN, ns_t_a)) {
+		db_a(&q->reply, ns_s_an, "mail.corp." HARNESS_LOCALDOMAIN, "192.0.2.66", 300);
+	} else {
+		nxdomain(q);
+	}
+}
+
+/* A dotted name that exists as written ends the MX walk there (dns.h): its
+ * implicit MX is itself, so its addresses are asked as written too.  The
+ * answer is never the A of a search-list name whose MX was never asked
+ * (RFC 5321 §5.1: mail would go to a host the domain did not name). */
+START_TEST(test_name_as_written_without_mx_is_its_own_implicit_mx)
+{
+	struct outcome o;
+
+	serve(as_written_without_mx, "");
+	call3("mail.corp", AF_INET, BIG_BUFFER, &o);
+	ck_assert_int_ne(o.status, NSS_STATUS_SUCCESS);
+	ck_assert_uint_eq(fake_dns_count(dns, "mail.corp", ns_t_mx), 1);
+	ck_assert_uint_eq(fake_dns_count(dns, "mail.corp", ns_t_a), 1);
+	ck_assert_uint_eq(fake_dns_count(dns, "mail.corp." HARNESS_LOCALDOMAIN, ns_t_mx), 0);
+	ck_assert_uint_eq(fake_dns_count(dns, "mail.corp." HARNESS_LOCALDOMAIN, ns_t_a), 0);
+}
+END_TEST
+
 /* mx_programs names other programs: here only the a stage runs. */
 START_TEST(test_mx_programs_without_this_program_skips_the_mx_stage)
 {
@@ -504,6 +538,7 @@ Suite *mx_suite(void)
 	tcase_add_test(tc, test_timeout_for_the_mx_is_try_again);
 	tcase_add_test(tc, test_search_list_is_followed_for_the_mx_then_for_the_address);
 	tcase_add_test(tc, test_mx_search_nxdomain_as_is_lets_the_a_stage_search);
+	tcase_add_test(tc, test_name_as_written_without_mx_is_its_own_implicit_mx);
 	tcase_add_test(tc, test_mx_programs_without_this_program_skips_the_mx_stage);
 	tcase_add_test(tc, test_mx_programs_with_this_program_runs_the_mx_stage);
 	suite_add_tcase(s, tc);
