@@ -17,6 +17,20 @@ static bool ends_with_label(const char *name, size_t len, const char *label)
 	return len == n || name[len - n - 1] == '.';
 }
 
+/* Whether the LEN bytes of HOST could be an address literal at all: hex
+ * digits, dots and colons only.  Most host names fail at their first
+ * letter, before inet_pton's parse. */
+static bool literal_chars(const char *host, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = host[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+		      c == '.' || c == ':'))
+			return false;
+	}
+	return true;
+}
+
 enum mxf_mx_kind mxf_mx_classify(const char *host, unsigned char addr[16])
 {
 	char text[INET6_ADDRSTRLEN];
@@ -29,7 +43,7 @@ enum mxf_mx_kind mxf_mx_classify(const char *host, unsigned char addr[16])
 	/* RFC 6761 §6.3: "localhost." and every name under it. */
 	if (ends_with_label(host, len, "localhost"))
 		return MXF_MXK_LOCALHOST;
-	if (len >= sizeof(text))
+	if (len >= sizeof(text) || !literal_chars(host, len))
 		return MXF_MXK_NAME;
 	memcpy(text, host, len);
 	text[len] = '\0';

@@ -349,6 +349,11 @@ START_TEST(test_classify)
 	ck_assert_int_eq(mxf_mx_classify("[192.0.2.25]", addr), MXF_MXK_NAME);
 	ck_assert_int_eq(mxf_mx_classify("10.1", addr), MXF_MXK_NAME);
 	ck_assert_int_eq(mxf_mx_classify("::1", addr), MXF_MXK_IPV6);
+	ck_assert_int_eq(mxf_mx_classify("2001:DB8::25.", addr), MXF_MXK_IPV6);
+	ck_assert_int_eq(addr[15], 0x25);
+	ck_assert_int_eq(mxf_mx_classify("::ffff:192.0.2.26", addr), MXF_MXK_IPV6);
+	ck_assert_int_eq(mxf_mx_classify("face.b00c", addr), MXF_MXK_NAME);
+	ck_assert_int_eq(mxf_mx_classify("mx1.example", addr), MXF_MXK_NAME);
 	ck_assert_int_eq(mxf_mx_classify("LOCALHOST", addr), MXF_MXK_LOCALHOST);
 	ck_assert_int_eq(mxf_mx_classify("a.b.localhost.", addr), MXF_MXK_LOCALHOST);
 	ck_assert_int_eq(mxf_mx_classify("localhost.example", addr), MXF_MXK_NAME);
