@@ -218,6 +218,9 @@ static enum mxf_outcome failure_outcome(int herr, int err)
 {
 	if (err == EMFILE || err == ENFILE)
 		return MXF_NO_RESOURCES;
+	/* res_send's "no server to ask" (a program set _res.nscount to 0). */
+	if (err == ESRCH)
+		return MXF_NO_SERVERS;
 	switch (herr) {
 	case HOST_NOT_FOUND:
 		return MXF_NO_NAME;

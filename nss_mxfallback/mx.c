@@ -188,7 +188,8 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 /* Outcomes after which the domain may have MX records we could not read. */
 static bool hides_the_mx(enum mxf_outcome o)
 {
-	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE;
+	return o == MXF_MALFORMED || o == MXF_SERVER_FAILED || o == MXF_UNREACHABLE ||
+	       o == MXF_NO_SERVERS;
 }
 
 /* Whether res_search asks NAME as written before the names of the search
@@ -225,7 +226,8 @@ static enum mxf_outcome ask_mx(struct mxf_query *q, struct mxf_dns *dns, struct 
 					    "asks it as written", q->name);
 			q->walk_as_written = true;
 		}
-		if (o == MXF_FOUND || o == MXF_NO_DATA || o == MXF_MALFORMED || o == MXF_NO_RESOURCES)
+		if (o == MXF_FOUND || o == MXF_NO_DATA || o == MXF_MALFORMED ||
+		    o == MXF_NO_SERVERS || o == MXF_NO_RESOURCES)
 			return o;
 	}
 	return mxf_dns_query_into(dns, q->name, ns_t_mx, true, &w->msg);

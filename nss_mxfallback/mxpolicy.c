@@ -183,7 +183,7 @@ static int walk(const struct mxf_mx_policy *p, struct walk *w)
 			w->failed = mxf_outcome_heavier(w->failed, why);
 			/* A server that does not answer will not answer for the
 			 * next exchanger either: stop, so the lookup stays bounded. */
-			if (why == MXF_UNREACHABLE)
+			if (why == MXF_UNREACHABLE || why == MXF_NO_SERVERS)
 				return -1;
 			break;
 		}

@@ -79,6 +79,10 @@ static enum nss_status dns_status(const struct mxf_result *res, bool tuples, int
 		*h_errnop = TRY_AGAIN;
 		*errnop = EAGAIN;
 		return NSS_STATUS_UNAVAIL;
+	case MXF_NO_SERVERS:
+		*h_errnop = TRY_AGAIN;
+		*errnop = EAGAIN;
+		return NSS_STATUS_TRYAGAIN;
 	case MXF_NO_RESOURCES:
 		break;
 	}

@@ -16,6 +16,7 @@ enum mxf_outcome {
 	MXF_MALFORMED, /* a reply that fails validation */
 	MXF_SERVER_FAILED, /* SERVFAIL: temporary */
 	MXF_UNREACHABLE, /* no server answered in time: temporary */
+	MXF_NO_SERVERS, /* the resolver state has no server (ESRCH): temporary */
 	MXF_NO_RESOURCES, /* out of file descriptors or memory */
 };
 
@@ -33,7 +34,8 @@ static inline const char *mxf_outcome_name(enum mxf_outcome o)
 {
 	static const char *const names[] = { "found",	      "no such name", "no data",
 					     "alias only",    "no recovery",  "malformed",
-					     "server failed", "unreachable",  "no resources" };
+					     "server failed", "unreachable",  "no servers",
+					     "no resources" };
 
 	return names[o];
 }

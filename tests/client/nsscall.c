@@ -39,6 +39,9 @@
  *
  * With NSSCALL_PREFIX=_nss_dns_ and MODULE libc.so.6 the same calls go to
  * glibc's own dns module (exported from libc since 2.34), for comparison.
+ * With NSSCALL_NO_SERVERS set, the program empties its own resolver
+ * state's server list first (res_init, then _res.nscount = 0), as some
+ * programs do: res_send then fails with ESRCH.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -403,6 +406,11 @@ static int call_mxsearch(const char *name, bool search)
 
 int main(int argc, char **argv)
 {
+	if (getenv("NSSCALL_NO_SERVERS") != NULL) {
+		if (res_init() != 0)
+			return 1;
+		_res.nscount = 0;
+	}
 	if (argc >= 3 && strcmp(argv[1], "mxsearch") == 0)
 		return call_mxsearch(argv[2], true);
 	if (argc >= 3 && strcmp(argv[1], "mxquery") == 0)

@@ -202,6 +202,23 @@ row() {
 "$top_builddir/tests/client/dns_responder" 53 127.0.0.9 </dev/null >/dev/null 2>&1 &
 PIDS="$PIDS $!"
 
+# --- a program that emptied its own server list -------------------------------
+# _res.nscount = 0 (nsscall NSSCALL_NO_SERVERS): res_send fails with ESRCH,
+# which nss_dns turns into TRYAGAIN/TRY_AGAIN/EAGAIN.  The module resolves on
+# the same _res, and says what nss_dns says, with the mx stage too.
+for stages in "stages a" "stages mx a"; do
+	use_config "$stages"
+	for args in "4 plain.example.test" "3 plain.example.test inet" "2 mxdom.example.test inet"; do
+		# shellcheck disable=SC2086
+		theirs=$(NSSCALL_NO_SERVERS=1 dns_says $args)
+		# shellcheck disable=SC2086
+		ours=$(NSSCALL_NO_SERVERS=1 call $args)
+		expect "no servers in _res ($stages, $args): as nss_dns" "$theirs" "$ours"
+	done
+done
+expect "no servers in _res: nss_dns's status is TRYAGAIN (the premise)" "TRYAGAIN" \
+	"$(NSSCALL_NO_SERVERS=1 dns_says 4 plain.example.test | sed 's/^status=\([A-Z]*\).*/\1/')"
+
 # --- resolv.conf changed under a running process ------------------------------
 # The module resolves on the thread's own _res, as nss_dns does (dns.h): a
 # process that looked a name up must see the next lookup go to the servers
