@@ -100,18 +100,23 @@ static bool fit_query(struct mxf_dns *dns)
 			dns->res->retrans = retrans;
 		if (retry < dns->res->retry)
 			dns->res->retry = retry;
+		dns->cut_retrans = dns->res->retrans;
+		dns->cut_retry = dns->res->retry;
 		dns->cut = true;
 	}
 	return true;
 }
 
-/* Puts back the timeout and attempts of a query cut short. */
+/* Puts back the timeout and attempts of a query cut short, unless glibc
+ * set them anew meanwhile (a reload of resolv.conf). */
 static void restore_timeouts(struct mxf_dns *dns)
 {
 	if (!dns->cut)
 		return;
-	dns->res->retrans = dns->saved_retrans;
-	dns->res->retry = dns->saved_retry;
+	if (dns->res->retrans == dns->cut_retrans && dns->res->retry == dns->cut_retry) {
+		dns->res->retrans = dns->saved_retrans;
+		dns->res->retry = dns->saved_retry;
+	}
 	dns->cut = false;
 }
 

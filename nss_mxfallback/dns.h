@@ -3,7 +3,18 @@
  * nss_dns uses it: glibc keeps it per thread, reloads it when resolv.conf
  * changes, closes its socket after each query and frees it when the
  * thread exits; a program's own changes to _res count for us as they do
- * for nss_dns.  With the config's dns_server lines, a private state
+ * for nss_dns.  Through NSS (getaddrinfo, gethostbyname*_r) glibc brings
+ * _res up to date when the call starts, before the module reads its
+ * timeouts for the deadline; a program that calls the module's entry
+ * points itself (dlopen) gets its first lookup after a change of
+ * resolv.conf bounded by the settings of its previous one, as the reload
+ * only happens inside that lookup's first query.
+ *
+ * Not bounded by anything here: libresolv's TCP read (a reply truncated
+ * over UDP, or `options use-vc`) has no timeout in glibc 2.36 (send_vc
+ * blocks in read), so a server that accepts the connection and never
+ * answers stalls the lookup, as it stalls nss_dns; the transport is
+ * libresolv's by design (no sockets of our own for DNS).  With the config's dns_server lines, a private state
  * (res_ninit) for the lookup instead, their servers in place of
  * resolv.conf's.
  *
@@ -69,6 +80,7 @@ struct mxf_dns {
 	 * them back. */
 	bool cut;
 	int saved_retrans, saved_retry;
+	int cut_retrans, cut_retry; /* what the cut set */
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
 	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
 	struct mxf_dnsmsg *kept; /* for a reply kept across queries (the search's) */
