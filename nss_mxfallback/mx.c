@@ -194,7 +194,10 @@ static bool hides_the_mx(enum mxf_outcome o)
 
 /* Whether res_search asks NAME as written before the names of the search
  * list (resolv/res_query.c): a relative name with ndots dots or more, with
- * RES_DNSRCH on and a search list to go on to. */
+ * RES_DNSRCH on and a search list to go on to.  dnsrch[0] is read only to
+ * know whether the list is empty: glibc fills dnsrch from the first names
+ * of resolv.conf's list (a program's own dnsrch is what res_search walks
+ * then), never walked here. */
 static bool asked_as_written_first(const struct mxf_query *q)
 {
 	size_t len = strlen(q->name);
