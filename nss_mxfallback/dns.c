@@ -64,16 +64,24 @@ static int64_t worst_query_ms(int retrans, int retry, int nscount)
 	return round * retry * 1000;
 }
 
+/* RES's timeout (s), attempts and server count, each at least 1 (a
+ * program may have set them to 0). */
+static void read_timeouts(const struct __res_state *res, int *retrans, int *retry, int *nscount)
+{
+	*retrans = res->retrans > 0 ? res->retrans : 1;
+	*retry = res->retry > 0 ? res->retry : 1;
+	*nscount = res->nscount > 0 ? res->nscount : 1;
+}
+
 /* Sets the next query's timeout and attempts so that it ends by the
  * deadline: fewer attempts first, then a shorter timeout.  False when not
  * even one attempt of 1 s fits. */
 static bool fit_query(struct mxf_dns *dns)
 {
 	int64_t now = mxf_now_ms(), end, left;
-	int retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
-	int retry = dns->res->retry > 0 ? dns->res->retry : 1;
-	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
+	int retrans, retry, nscount;
 
+	read_timeouts(dns->res, &retrans, &retry, &nscount);
 	if (dns->phase_pending) {
 		dns->phase_pending = false;
 		dns->phase_end = now + dns->query_ms;
@@ -122,10 +130,9 @@ static void restore_timeouts(struct mxf_dns *dns)
 
 static void start_deadline(struct mxf_dns *dns)
 {
-	int nscount = dns->res->nscount > 0 ? dns->res->nscount : 1;
-	int retrans = dns->res->retrans > 0 ? dns->res->retrans : 1;
-	int retry = dns->res->retry > 0 ? dns->res->retry : 1;
+	int retrans, retry, nscount;
 
+	read_timeouts(dns->res, &retrans, &retry, &nscount);
 	dns->cut = false;
 	dns->phase_pending = false;
 	dns->query_ms = worst_query_ms(retrans, retry, nscount);

@@ -3,7 +3,9 @@
  * nss_dns uses it: glibc keeps it per thread, reloads it when resolv.conf
  * changes, closes its socket after each query and frees it when the
  * thread exits; a program's own changes to _res count for us as they do
- * for nss_dns.  Through NSS (getaddrinfo, gethostbyname*_r) glibc brings
+ * for nss_dns.  With the config's dns_server lines, a private state
+ * (res_ninit) for the lookup instead, their servers in place of
+ * resolv.conf's.  Through NSS (getaddrinfo, gethostbyname*_r) glibc brings
  * _res up to date when the call starts, before the module reads its
  * timeouts for the deadline; a program that calls the module's entry
  * points itself (dlopen) gets its first lookup after a change of
@@ -14,9 +16,7 @@
  * over UDP, or `options use-vc`) has no timeout in glibc 2.36 (send_vc
  * blocks in read), so a server that accepts the connection and never
  * answers stalls the lookup, as it stalls nss_dns; the transport is
- * libresolv's by design (no sockets of our own for DNS).  With the config's dns_server lines, a private state
- * (res_ninit) for the lookup instead, their servers in place of
- * resolv.conf's.
+ * libresolv's by design (no sockets of our own for DNS).
  *
  * One search algorithm: glibc's own res_search, which walks resolv.conf's
  * whole search list (not only the 6 domains struct __res_state shows),

@@ -10,9 +10,11 @@ static unsigned char fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* Label lengths are at most 63 and so never letters: folding every byte
- * of a wire name folds only its labels' text. */
-bool mxf_dnsmsg_same_name(const unsigned char *a, const unsigned char *b)
+/* Whether two wire names are the same name (ASCII case folded: RFC 4343;
+ * never the locale's case rules).  Label lengths are at most 63 and so
+ * never letters: folding every byte of a wire name folds only its labels'
+ * text. */
+static bool same_name(const unsigned char *a, const unsigned char *b)
 {
 	for (;;) {
 		unsigned n = *a;
@@ -338,7 +340,7 @@ static const struct mxf_dnsrr *next_record(const struct mxf_dnsmsg *m, unsigned 
 		const struct mxf_dnsrr *r = &m->rrs[(*from)++];
 		const unsigned char *owner = name_at(m, r->owner);
 		if (r->section == section && r->type == type &&
-		    (owner == name || mxf_dnsmsg_same_name(owner, name)))
+		    (owner == name || same_name(owner, name)))
 			return r;
 	}
 	return NULL;

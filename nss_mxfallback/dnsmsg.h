@@ -76,10 +76,6 @@ int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);
  * mxf_dnsmsg_open does. */
 int mxf_dnsmsg_text(const unsigned char *name, char out[NS_MAXDNAME]);
 
-/* Whether two wire names are the same name (ASCII case folded: RFC 4343;
- * never the locale's case rules). */
-bool mxf_dnsmsg_same_name(const unsigned char *a, const unsigned char *b);
-
 /* Follows CNAMEs in the answer section from wire name NAME and points
  * *CANON at the name at the end of the chain (NAME itself, or a name in
  * M).  Each name left behind becomes an alias of ANS (when ANS is not

@@ -109,16 +109,6 @@ static void name_answer(struct mx_work *w, const struct mxf_mx_decision *d,
 	mxf_answer_lower_ttl(ans, ttl);
 }
 
-/* Traces BEFORE, wire name NAME as text, AFTER: text only when traced. */
-static void trace_name(const struct mxf_query *q, const char *before, const unsigned char *name,
-		       const char *after)
-{
-	char text[NS_MAXDNAME];
-
-	if (q->trace != NULL && mxf_dnsmsg_text(name, text) == 0)
-		mxf_trace(q->trace, "%s%s%s", before, text, after);
-}
-
 static void trace_set(struct mxf_query *q, const struct mx_work *w, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
@@ -179,7 +169,7 @@ static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
 		return MXF_ALIAS_ONLY; /* a CNAME loop */
 	n = mxf_dnsmsg_mx(&w->msg, w->owner, w->mx, MXF_MAX_MX_RECORDS, w->hosts, sizeof(w->hosts));
 	if (n == 0) {
-		trace_name(q, "no MX for ", w->owner, ": the implicit MX is the name itself");
+		mxf_query_trace_name(q, "no MX for ", w->owner, ": the implicit MX is the name itself");
 		return MXF_NO_DATA;
 	}
 	return use_exchangers(q, w, n, ans);
@@ -285,7 +275,7 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	o = ask_mx(q, dns, w);
 	after_mx_walk(q, o);
 	if (o == MXF_FOUND) {
-		trace_name(q, "MX search reached ", w->msg.qname, "");
+		mxf_query_trace_name(q, "MX search reached ", w->msg.qname, "");
 		o = read_mx_reply(q, w, ans);
 	}
 	free(w);

@@ -54,6 +54,15 @@ bool mxf_query_name_ok(struct mxf_query *q)
 	return false;
 }
 
+void mxf_query_trace_name(const struct mxf_query *q, const char *before,
+			  const unsigned char *name, const char *after)
+{
+	char text[NS_MAXDNAME];
+
+	if (q->trace != NULL && mxf_dnsmsg_text(name, text) == 0)
+		mxf_trace(q->trace, "%s%s%s", before, text, after);
+}
+
 static enum mxf_outcome walk(struct mxf_query *q)
 {
 	struct mxf_dns *dns;
@@ -71,11 +80,7 @@ static enum mxf_outcome walk(struct mxf_query *q)
 			       !q->walk_as_written, q->walk);
 	if (o == MXF_FOUND) {
 		q->found_at = q->walk->qname;
-		if (q->trace != NULL) {
-			char text[NS_MAXDNAME];
-			mxf_dnsmsg_text(q->found_at, text);
-			mxf_trace(q->trace, "search reached %s", text);
-		}
+		mxf_query_trace_name(q, "search reached ", q->found_at, "");
 	}
 	if (o == MXF_NO_NAME || mxf_outcome_is_temporary(o))
 		q->dns_done = true; /* no name on the list, or DNS is down */

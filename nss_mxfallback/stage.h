@@ -61,6 +61,11 @@ bool mxf_query_name_ok(struct mxf_query *q);
  * refuses is MXF_NO_NAME without a query. */
 enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **msg);
 
+/* Traces BEFORE, the wire name NAME as text, then AFTER; the text is made
+ * only when the lookup is traced. */
+void mxf_query_trace_name(const struct mxf_query *q, const char *before,
+			  const unsigned char *name, const char *after);
+
 /* Frees what the lookup's DNS stages held. */
 void mxf_query_finish(struct mxf_query *q);
 
