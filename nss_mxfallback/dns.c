@@ -176,7 +176,8 @@ static int open_state(struct mxf_dns *dns, const struct mxf_config *cfg)
 	return res_ninit(&dns->own);
 }
 
-enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
+enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg,
+			      struct mxf_dns_room *room)
 {
 	/* Not a memset: the private state is large, and most lookups do not
 	 * use it. */
@@ -184,22 +185,15 @@ enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg)
 	dns->ready = false;
 	dns->debug = cfg->debug;
 	dns->sys_errno = 0;
-	dns->msg = dns->kept = NULL;
-	dns->buf = NULL;
+	dns->msg = &room->msg;
+	dns->kept = &room->kept;
+	dns->buf = room->buf;
 	dns->trace = NULL;
 	if (open_state(dns, cfg) != 0) {
 		dns->sys_errno = errno;
 		return MXF_NO_RESOURCES;
 	}
 	dns->ready = true;
-	/* One block: two readers and the reply buffer. */
-	dns->msg = malloc(2 * sizeof(*dns->msg) + NS_MAXMSG);
-	if (dns->msg == NULL) {
-		dns->sys_errno = ENOMEM;
-		return MXF_NO_RESOURCES;
-	}
-	dns->kept = dns->msg + 1;
-	dns->buf = (unsigned char *)(dns->msg + 2);
 	if (cfg->n_dns_servers > 0 && use_servers(dns->res, cfg) != 0) {
 		dns->sys_errno = ENOMEM;
 		return MXF_NO_RESOURCES;
@@ -212,10 +206,6 @@ void mxf_dns_close(struct mxf_dns *dns)
 {
 	if (dns->ready && !dns->thread_state)
 		res_nclose(&dns->own);
-	free(dns->msg);
-	dns->msg = NULL;
-	dns->kept = NULL;
-	dns->buf = NULL;
 	dns->ready = false;
 }
 

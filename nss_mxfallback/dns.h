@@ -82,18 +82,27 @@ struct mxf_dns {
 	int saved_retrans, saved_retry;
 	int cut_retrans, cut_retry; /* what the cut set */
 	unsigned char *buf; /* NS_MAXMSG bytes: the reply of the latest query */
-	struct mxf_dnsmsg *msg; /* reads BUF: heap, not stack (it holds an index) */
+	struct mxf_dnsmsg *msg; /* reads BUF */
 	struct mxf_dnsmsg *kept; /* for a reply kept across queries (the search's) */
 	bool debug;
 	int sys_errno; /* with MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	const struct mxf_trace *trace;
 };
 
-/* Prepares DNS for one lookup and starts its deadline: the thread's
- * resolver state, initialised by res_init on the thread's first lookup as
- * nss_dns's first lookup does (nothing else: glibc caches resolv.conf), or
- * a private one for dns_server lines. */
-enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg);
+/* What DNS reads replies with: the reply buffer and two readers (an
+ * index each, too large for a thread's stack).  Part of the thread's
+ * workspace (workspace.h), so a lookup allocates nothing. */
+struct mxf_dns_room {
+	struct mxf_dnsmsg msg, kept;
+	unsigned char buf[NS_MAXMSG];
+};
+
+/* Prepares DNS for one lookup in ROOM and starts its deadline: the
+ * thread's resolver state, initialised by res_init on the thread's first
+ * lookup as nss_dns's first lookup does (nothing else: glibc caches
+ * resolv.conf), or a private one for dns_server lines. */
+enum mxf_outcome mxf_dns_open(struct mxf_dns *dns, const struct mxf_config *cfg,
+			      struct mxf_dns_room *room);
 void mxf_dns_close(struct mxf_dns *dns);
 
 /* Asks NAME/TYPE (class IN).  SEARCH applies resolv.conf's search list as

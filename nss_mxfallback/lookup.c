@@ -5,9 +5,9 @@
 #include "log.h"
 #include "nscd.h"
 #include "stage.h"
+#include "workspace.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,57 +18,15 @@
  * anything later is a new lookup and must ask again. */
 #define REPLAY_WINDOW_NS 1000000000LL
 
-/* One per thread, heap-allocated on the first ERANGE.  The key's destructor
- * is libc's free(), so a thread's exit never calls into this module (which
- * may be unloaded by then). */
-struct kept_answer {
-	bool valid;
-	int family;
-	unsigned long generation; /* of the config the answer was found with */
-	struct timespec kept_at; /* CLOCK_MONOTONIC */
-	char name[NS_MAXDNAME];
-	struct mxf_result result;
-};
-
-static pthread_key_t kept_key;
-static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
-static bool kept_key_ok;
-
-static void make_key(void)
+void mxf_lookup_keep_for_retry(struct mxf_workspace *ws, const char *name, int family)
 {
-	kept_key_ok = pthread_key_create(&kept_key, free) == 0;
-}
-
-static struct kept_answer *kept_answer(bool create)
-{
-	struct kept_answer *k;
-
-	pthread_once(&kept_once, make_key);
-	if (!kept_key_ok)
-		return NULL;
-	k = pthread_getspecific(kept_key);
-	if (k == NULL && create) {
-		k = calloc(1, sizeof(*k));
-		if (k != NULL && pthread_setspecific(kept_key, k) != 0) {
-			free(k);
-			k = NULL;
-		}
-	}
-	return k;
-}
-
-void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_result *res)
-{
-	struct kept_answer *k = kept_answer(true);
-
-	if (k == NULL || strlen(name) >= sizeof(k->name))
+	if (!ws->per_thread || strlen(name) >= sizeof(ws->kept.name))
 		return;
-	strcpy(k->name, name);
-	k->family = family;
-	k->generation = res->generation;
-	clock_gettime(CLOCK_MONOTONIC, &k->kept_at);
-	k->result = *res;
-	k->valid = true;
+	strcpy(ws->kept.name, name);
+	ws->kept.family = family;
+	ws->kept.generation = ws->result.generation;
+	clock_gettime(CLOCK_MONOTONIC, &ws->kept.at);
+	ws->kept.valid = true;
 }
 
 static bool within_window(const struct timespec *since)
@@ -81,22 +39,17 @@ static bool within_window(const struct timespec *since)
 	return ns >= 0 && ns < REPLAY_WINDOW_NS;
 }
 
-/* Replays the kept answer once, if it is for this name and family, was
- * kept less than REPLAY_WINDOW_NS ago, and found with the settings of
- * generation GENERATION: the retry of the call in progress, nothing else. */
-static bool replay_kept(const char *name, int family, unsigned long generation,
-			struct mxf_result *res)
+/* Whether WS's result is the answer kept for this name and family, less
+ * than REPLAY_WINDOW_NS ago, found with the settings of generation
+ * GENERATION: the retry of the call in progress, nothing else.  Once. */
+static bool replay_kept(struct mxf_workspace *ws, const char *name, int family,
+			unsigned long generation)
 {
-	struct kept_answer *k = kept_answer(false);
-
-	if (k == NULL || !k->valid)
+	if (!ws->kept.valid)
 		return false;
-	k->valid = false;
-	if (k->family != family || strcmp(k->name, name) != 0 || k->generation != generation ||
-	    !within_window(&k->kept_at))
-		return false;
-	*res = k->result;
-	return true;
+	ws->kept.valid = false;
+	return ws->kept.family == family && strcmp(ws->kept.name, name) == 0 &&
+	       ws->kept.generation == generation && within_window(&ws->kept.at);
 }
 
 const char *mxf_stage_name(int stage)
@@ -162,34 +115,36 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 	}
 }
 
-void mxf_lookup(const char *name, int family, bool check_name, struct mxf_result *res)
+void mxf_lookup(const char *name, int family, bool check_name, struct mxf_workspace *ws)
 {
+	struct mxf_result *res = &ws->result;
 	const struct mxf_config *cfg;
 	int rc;
 
-	/* No memset: the answer is large and run_stages initialises it. */
-	res->config_broken = false;
-	res->mx_final = false;
-	res->outcome = MXF_NO_RESOURCES;
-	res->sys_errno = ENOMEM;
-	mxf_answer_init(&res->answer);
 	rc = mxf_config_acquire(&cfg);
 	if (rc != 0) {
+		ws->kept.valid = false;
+		/* No memset: the answer is large. */
 		res->config_broken = rc == MXF_CONFIG_BROKEN;
+		res->mx_final = false;
+		res->outcome = MXF_NO_RESOURCES;
+		res->sys_errno = ENOMEM;
+		mxf_answer_init(&res->answer);
 		return;
 	}
 	mxf_nscd_warn_once(cfg);
-	if (!replay_kept(name, family, cfg->generation, res))
-		mxf_lookup_with(cfg, name, family, check_name, NULL, res);
+	if (!replay_kept(ws, name, family, cfg->generation))
+		mxf_lookup_with(cfg, name, family, check_name, NULL, ws);
 	mxf_config_release(cfg);
 }
 
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
-		     bool check_name, const struct mxf_trace *trace, struct mxf_result *res)
+		     bool check_name, const struct mxf_trace *trace, struct mxf_workspace *ws)
 {
+	struct mxf_result *res = &ws->result;
 	struct mxf_query q;
 
-	mxf_query_init(&q, name, family, cfg, trace);
+	mxf_query_init(&q, name, family, cfg, trace, ws);
 	q.check_name = check_name;
 	res->config_broken = false;
 	res->generation = cfg->generation;
@@ -208,11 +163,13 @@ static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)
 	return false;
 }
 
-void mxf_lookup_address(uint32_t addr, struct mxf_result *res)
+void mxf_lookup_address(uint32_t addr, struct mxf_workspace *ws)
 {
+	struct mxf_result *res = &ws->result;
 	const struct mxf_config *cfg;
 	int rc = mxf_config_acquire(&cfg);
 
+	ws->kept.valid = false; /* RES is about to hold another answer */
 	res->config_broken = rc == MXF_CONFIG_BROKEN;
 	res->mx_final = false;
 	mxf_answer_init(&res->answer);

@@ -21,28 +21,31 @@ struct mxf_result {
 	struct mxf_answer answer; /* meaningful when outcome is MXF_FOUND */
 };
 
-/* Fills RES for NAME and FAMILY (AF_INET, AF_INET6 or AF_UNSPEC).  When this
+struct mxf_workspace;
+
+/* Fills WS->result for NAME and FAMILY (AF_INET, AF_INET6 or AF_UNSPEC).  When this
  * thread's previous call for the same name and family ended in ERANGE less
  * than a second ago, with the same config generation, the kept answer is
  * replayed instead (glibc's retry with a bigger buffer).  CHECK_NAME: the DNS stages refuse a
  * name res_hnok fails, without a query, as nss_dns's gethostbyname4_r,
  * gethostbyname2_r and gethostbyname_r do (glibc 2.36's gethostbyname3_r
  * does not: it sends the name). */
-void mxf_lookup(const char *name, int family, bool check_name, struct mxf_result *res);
+void mxf_lookup(const char *name, int family, bool check_name, struct mxf_workspace *ws);
 
-/* Fills RES with the name of IPv4 address ADDR (network order), from the
- * sources that know addresses: the LMHOSTS file, then (wins_node_status)
- * the host itself over NetBIOS. */
-void mxf_lookup_address(uint32_t addr, struct mxf_result *res);
+/* Fills WS->result with the name of IPv4 address ADDR (network order),
+ * from the sources that know addresses: the LMHOSTS file, then
+ * (wins_node_status) the host itself over NetBIOS. */
+void mxf_lookup_address(uint32_t addr, struct mxf_workspace *ws);
 
 /* The same with a given config, reporting each step to TRACE (may be
  * NULL); no replay.  For mxfallback-query. */
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
-		     bool check_name, const struct mxf_trace *trace, struct mxf_result *res);
+		     bool check_name, const struct mxf_trace *trace, struct mxf_workspace *ws);
 
 const char *mxf_stage_name(int stage);
 
-/* Keeps RES for this thread's next call with NAME and FAMILY. */
-void mxf_lookup_keep_for_retry(const char *name, int family, const struct mxf_result *res);
+/* Keeps WS->result for this thread's next call with NAME and FAMILY (a
+ * workspace of the thread's own only). */
+void mxf_lookup_keep_for_retry(struct mxf_workspace *ws, const char *name, int family);
 
 #endif

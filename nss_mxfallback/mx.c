@@ -3,6 +3,7 @@
  * exchangers are asked and what the answer is are mxpolicy.h's rules. */
 #include "mxpolicy.h"
 #include "stage.h"
+#include "workspace.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -10,18 +11,6 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
-
-struct mx_work {
-	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
-	char hosts[MXF_DNSMSG_NAME_ROOM]; /* the exchangers' names as text */
-	struct mxf_mx_policy policy;
-	struct mxf_answer scratch; /* one family of one exchanger */
-	/* The MX reply's index: it keeps what it needs, so the exchangers'
-	 * queries can reuse the buffer the reply came in. */
-	struct mxf_dnsmsg msg;
-	const unsigned char *owner; /* wire form, in MSG */
-	int owner_hops; /* CNAMEs from the asked name to the owner of the MX */
-};
 
 static uint32_t shuffle_seed(void)
 {
@@ -54,7 +43,7 @@ static enum mxf_outcome server_answered(const struct mxf_query *q, enum mxf_outc
 /* Asks for one family of HOST's addresses: from the additional
  * section when the reply carries them, else from DNS.  SCRATCH collects
  * them for the policy. */
-static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w,
+static enum mxf_outcome family_addresses(struct mxf_query *q, struct mxf_mx_room *w,
 					 const struct mxf_mx_exchanger *ex, int family)
 {
 	const char *type = family == AF_INET ? "A" : "AAAA";
@@ -74,7 +63,7 @@ static enum mxf_outcome family_addresses(struct mxf_query *q, struct mx_work *w,
 	return o;
 }
 
-static void resolve_exchanger(struct mxf_query *q, struct mx_work *w, unsigned i)
+static void resolve_exchanger(struct mxf_query *q, struct mxf_mx_room *w, unsigned i)
 {
 	const struct mxf_mx_exchanger *ex = &w->policy.ex[i];
 	int families[2];
@@ -94,7 +83,7 @@ static void resolve_exchanger(struct mxf_query *q, struct mx_work *w, unsigned i
 
 /* Names the answer for the best exchanger that gave addresses; the asked
  * domain (and any CNAME on the way to it) become aliases. */
-static void name_answer(struct mx_work *w, const struct mxf_mx_decision *d,
+static void name_answer(struct mxf_mx_room *w, const struct mxf_mx_decision *d,
 			struct mxf_answer *ans)
 {
 	uint32_t ttl = MXF_TTL_NONE;
@@ -109,7 +98,7 @@ static void name_answer(struct mx_work *w, const struct mxf_mx_decision *d,
 	mxf_answer_lower_ttl(ans, ttl);
 }
 
-static void trace_set(struct mxf_query *q, const struct mx_work *w, unsigned n)
+static void trace_set(struct mxf_query *q, const struct mxf_mx_room *w, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		mxf_trace(q->trace, "MX %u %s", w->mx[i].preference,
@@ -120,7 +109,7 @@ static void trace_set(struct mxf_query *q, const struct mx_work *w, unsigned n)
 }
 
 /* Resolves exchangers as mxpolicy.h's rules ask, then answers as they say. */
-static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, unsigned n,
+static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mxf_mx_room *w, unsigned n,
 				       struct mxf_answer *ans)
 {
 	struct mxf_mx_settings set = { .all = q->cfg->mx_targets_all,
@@ -158,7 +147,7 @@ static enum mxf_outcome use_exchangers(struct mxf_query *q, struct mx_work *w, u
 	return MXF_NO_DATA;
 }
 
-static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mx_work *w,
+static enum mxf_outcome read_mx_reply(struct mxf_query *q, struct mxf_mx_room *w,
 				      struct mxf_answer *ans)
 {
 	uint32_t ttl = MXF_TTL_NONE;
@@ -210,7 +199,7 @@ static bool asked_as_written_first(const struct mxf_query *q)
  * other answer (NXDOMAIN, SERVFAIL, a timeout) is what res_search goes on
  * from, so it walks as before, that name again included.  (A single label
  * is left to res_search: HOSTALIASES comes first there.) */
-static enum mxf_outcome ask_mx(struct mxf_query *q, struct mxf_dns *dns, struct mx_work *w)
+static enum mxf_outcome ask_mx(struct mxf_query *q, struct mxf_dns *dns, struct mxf_mx_room *w)
 {
 	if (asked_as_written_first(q) && strchr(q->name, '.') != NULL) {
 		enum mxf_outcome o = mxf_dns_query_into(dns, q->name, ns_t_mx, false, &w->msg);
@@ -254,7 +243,7 @@ static void after_mx_walk(struct mxf_query *q, enum mxf_outcome o)
 enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 {
 	struct mxf_dns *dns;
-	struct mx_work *w;
+	struct mxf_mx_room *w;
 	enum mxf_outcome o;
 
 	if (!mxf_config_mx_allowed(q->cfg, program_invocation_short_name)) {
@@ -266,10 +255,7 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 	o = mxf_query_dns(q, &dns);
 	if (o != MXF_FOUND)
 		return o;
-	/* Not calloc: the work area is large and every field read is written. */
-	w = malloc(sizeof(*w));
-	if (w == NULL)
-		return MXF_NO_RESOURCES;
+	w = &q->ws->mx;
 	/* MX first, with glibc's own search (dns.h).  The reply's question
 	 * names where the walk ended. */
 	o = ask_mx(q, dns, w);
@@ -278,6 +264,5 @@ enum mxf_outcome mxf_stage_mx(struct mxf_query *q, struct mxf_answer *ans)
 		mxf_query_trace_name(q, "MX search reached ", w->msg.qname, "");
 		o = read_mx_reply(q, w, ans);
 	}
-	free(w);
 	return o;
 }

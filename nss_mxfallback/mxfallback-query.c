@@ -16,6 +16,7 @@
 #include "config.h"
 #include "config_file.h"
 #include "lookup.h"
+#include "workspace.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -77,13 +78,15 @@ static void print_answer(const struct mxf_result *res)
 static int query(const struct mxf_config *cfg, const struct options *o, const char *name)
 {
 	struct mxf_trace trace = { print_trace, (void *)o };
-	struct mxf_result *res = malloc(sizeof(*res));
+	struct mxf_workspace *ws = mxf_workspace_get();
+	const struct mxf_result *res;
 	int status;
 
-	if (res == NULL)
+	if (ws == NULL)
 		return 2;
 	printf("%s (%s)\n", name, family_name(o->family));
-	mxf_lookup_with(cfg, name, o->family, true, &trace, res);
+	mxf_lookup_with(cfg, name, o->family, true, &trace, ws);
+	res = &ws->result;
 	if (res->outcome == MXF_FOUND) {
 		print_answer(res);
 		status = 0;
@@ -92,7 +95,7 @@ static int query(const struct mxf_config *cfg, const struct options *o, const ch
 		printf("  not found: %s%s\n", mxf_outcome_name(res->outcome),
 		       status == 2 ? " (temporary: try again)" : "");
 	}
-	free(res);
+	mxf_workspace_put(ws);
 	return status;
 }
 

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "lookup.h"
 #include "pack.h"
+#include "workspace.h"
 
 #include <arpa/nameser.h>
 #include <errno.h>
@@ -110,10 +111,10 @@ static enum nss_status not_found(const struct mxf_result *res, bool tuples, int 
 }
 
 /* glibc grows its buffer and calls again only for exactly this triple. */
-static enum nss_status too_small(const char *name, int af, const struct mxf_result *res,
+static enum nss_status too_small(struct mxf_workspace *ws, const char *name, int af,
 				 int *errnop, int *h_errnop)
 {
-	mxf_lookup_keep_for_retry(name, af, res);
+	mxf_lookup_keep_for_retry(ws, name, af);
 	*errnop = ERANGE;
 	*h_errnop = NETDB_INTERNAL;
 	return NSS_STATUS_TRYAGAIN;
@@ -151,36 +152,39 @@ static bool usable_name(const char *name)
 	return name != NULL && name[0] != '\0' && strlen(name) < NS_MAXDNAME;
 }
 
-/* Looks NAME up.  Returns the answer to pack, or NULL with *STATUS set:
- * not found, or no memory.  errno is left as the caller had it unless a
- * status needs it. */
-static struct mxf_result *found_answer(const char *name, int af, bool check_name, int *errnop,
-				       int *h_errnop, enum nss_status *status)
+/* Looks NAME up.  Returns the workspace whose result is the answer to
+ * pack (to be given back with mxf_workspace_put), or NULL with *STATUS
+ * set: not found, or no memory.  errno is left as the caller had it unless
+ * a status needs it. */
+static struct mxf_workspace *found_answer(const char *name, int af, bool check_name,
+					  int *errnop, int *h_errnop, enum nss_status *status)
 {
 	int saved_errno = errno;
-	struct mxf_result *res;
+	struct mxf_workspace *ws;
+	const struct mxf_result *res;
 
 	if (!usable_name(name)) {
 		*h_errnop = HOST_NOT_FOUND;
 		*status = NSS_STATUS_NOTFOUND;
 		return NULL;
 	}
-	res = malloc(sizeof(*res));
-	if (res == NULL) {
+	ws = mxf_workspace_get();
+	if (ws == NULL) {
 		*errnop = ENOMEM;
 		*h_errnop = NETDB_INTERNAL;
 		*status = NSS_STATUS_UNAVAIL;
 		return NULL;
 	}
-	mxf_lookup(name, af, check_name, res);
+	mxf_lookup(name, af, check_name, ws);
 	errno = saved_errno;
+	res = &ws->result;
 	if (res->outcome == MXF_FOUND && !res->config_broken) {
 		if (!refuse_unusable(res, af, errnop, h_errnop, status))
-			return res;
+			return ws;
 	} else {
 		*status = not_found(res, af == AF_UNSPEC, errnop, h_errnop);
 	}
-	free(res);
+	mxf_workspace_put(ws);
 	return NULL;
 }
 
@@ -197,15 +201,15 @@ enum nss_status _nss_mxfallback_gethostbyname4_r(const char *name, struct gaih_a
 						 int *h_errnop, int32_t *ttlp)
 {
 	enum nss_status status;
-	struct mxf_result *res = found_answer(name, AF_UNSPEC, true, errnop, h_errnop, &status);
+	struct mxf_workspace *ws = found_answer(name, AF_UNSPEC, true, errnop, h_errnop, &status);
 
-	if (res == NULL)
+	if (ws == NULL)
 		return status;
-	if (mxf_pack_tuples(&res->answer, pat, buffer, buflen) != 0)
-		status = too_small(name, AF_UNSPEC, res, errnop, h_errnop);
+	if (mxf_pack_tuples(&ws->result.answer, pat, buffer, buflen) != 0)
+		status = too_small(ws, name, AF_UNSPEC, errnop, h_errnop);
 	else
-		status = succeeded(res, ttlp, h_errnop);
-	free(res);
+		status = succeeded(&ws->result, ttlp, h_errnop);
+	mxf_workspace_put(ws);
 	return status;
 }
 
@@ -215,24 +219,24 @@ static enum nss_status by_name(const char *name, int af, bool check_name, struct
 			       int32_t *ttlp, char **canonp)
 {
 	enum nss_status status;
-	struct mxf_result *res;
+	struct mxf_workspace *ws;
 
 	if (af != AF_INET && af != AF_INET6) {
 		*errnop = EAFNOSUPPORT;
 		*h_errnop = NO_DATA;
 		return NSS_STATUS_UNAVAIL;
 	}
-	res = found_answer(name, af, check_name, errnop, h_errnop, &status);
-	if (res == NULL)
+	ws = found_answer(name, af, check_name, errnop, h_errnop, &status);
+	if (ws == NULL)
 		return status;
-	if (mxf_pack_hostent(&res->answer, af, host, buffer, buflen) != 0) {
-		status = too_small(name, af, res, errnop, h_errnop);
+	if (mxf_pack_hostent(&ws->result.answer, af, host, buffer, buflen) != 0) {
+		status = too_small(ws, name, af, errnop, h_errnop);
 	} else {
-		status = succeeded(res, ttlp, h_errnop);
+		status = succeeded(&ws->result, ttlp, h_errnop);
 		if (canonp != NULL)
 			*canonp = host->h_name;
 	}
-	free(res);
+	mxf_workspace_put(ws);
 	return status;
 }
 
@@ -284,7 +288,8 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 {
 	int saved_errno = errno;
 	enum nss_status status;
-	struct mxf_result *res;
+	struct mxf_workspace *ws;
+	const struct mxf_result *res;
 	uint32_t v4;
 	int kind = ipv4_of(addr, len, af, &v4);
 
@@ -297,14 +302,15 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 		*h_errnop = HOST_NOT_FOUND;
 		return NSS_STATUS_NOTFOUND;
 	}
-	res = malloc(sizeof(*res));
-	if (res == NULL) {
+	ws = mxf_workspace_get();
+	if (ws == NULL) {
 		*errnop = ENOMEM;
 		*h_errnop = NETDB_INTERNAL;
 		return NSS_STATUS_UNAVAIL;
 	}
-	mxf_lookup_address(v4, res);
+	mxf_lookup_address(v4, ws);
 	errno = saved_errno;
+	res = &ws->result;
 	if (res->outcome != MXF_FOUND || res->config_broken) {
 		status = not_found(res, false, errnop, h_errnop);
 	} else if (refuse_unusable(res, AF_INET, errnop, h_errnop, &status)) {
@@ -316,7 +322,7 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 	} else {
 		status = succeeded(res, ttlp, h_errnop);
 	}
-	free(res);
+	mxf_workspace_put(ws);
 	return status;
 }
 

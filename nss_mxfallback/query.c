@@ -2,17 +2,20 @@
 #include "stage.h"
 
 #include "clock.h"
+#include "workspace.h"
 
 #include <string.h>
 #include <sys/socket.h>
 
 void mxf_query_init(struct mxf_query *q, const char *name, int family,
-		    const struct mxf_config *cfg, const struct mxf_trace *trace)
+		    const struct mxf_config *cfg, const struct mxf_trace *trace,
+		    struct mxf_workspace *ws)
 {
 	/* Field by field, not a memset: the resolver is large, and clearing
 	 * it cost more than a fifth of an lmhosts lookup.  It is set up by
 	 * mxf_dns_open. */
 	q->name = name;
+	q->ws = ws;
 	q->family = family;
 	q->cfg = cfg;
 	q->trace = trace;
@@ -100,7 +103,7 @@ enum mxf_outcome mxf_query_walk(struct mxf_query *q, const struct mxf_dnsmsg **m
 enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns)
 {
 	if (!q->dns_opened) {
-		enum mxf_outcome o = mxf_dns_open(&q->dns, q->cfg);
+		enum mxf_outcome o = mxf_dns_open(&q->dns, q->cfg, &q->ws->dns);
 		q->dns_opened = true;
 		q->dns.trace = q->trace;
 		if (o != MXF_FOUND) {
@@ -108,7 +111,7 @@ enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns)
 			return o;
 		}
 	}
-	if (!q->dns.ready || q->dns.buf == NULL)
+	if (!q->dns.ready)
 		return MXF_NO_RESOURCES;
 	*dns = &q->dns;
 	return MXF_FOUND;

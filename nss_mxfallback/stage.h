@@ -6,13 +6,30 @@
 #include "answer.h"
 #include "config.h"
 #include "dns.h"
+#include "mxpolicy.h"
 #include "outcome.h"
 #include "trace.h"
 
 #include <stdbool.h>
 
+/* What the mx stage works with, in the thread's workspace (workspace.h). */
+struct mxf_mx_room {
+	struct mxf_mx mx[MXF_MAX_MX_RECORDS];
+	char hosts[MXF_DNSMSG_NAME_ROOM]; /* the exchangers' names as text */
+	struct mxf_mx_policy policy;
+	struct mxf_answer scratch; /* one family of one exchanger */
+	/* The MX reply's index: it keeps what it needs, so the exchangers'
+	 * queries can reuse the buffer the reply came in. */
+	struct mxf_dnsmsg msg;
+	const unsigned char *owner; /* wire form, in MSG */
+	int owner_hops; /* CNAMEs from the asked name to the owner of the MX */
+};
+
+struct mxf_workspace;
+
 struct mxf_query {
 	const char *name; /* as the caller wrote it */
+	struct mxf_workspace *ws; /* where the DNS replies and the mx stage's work go */
 	int family; /* AF_INET, AF_INET6, or AF_UNSPEC for both */
 	const struct mxf_config *cfg;
 	struct mxf_dns dns; /* opened on first use */
@@ -40,10 +57,11 @@ struct mxf_query {
 	const struct mxf_trace *trace; /* NULL in the module */
 };
 
-/* Sets Q up for one lookup of NAME.  Every field of struct mxf_query is
- * set here: a new field needs a line in it. */
+/* Sets Q up for one lookup of NAME, working in WS.  Every field of struct
+ * mxf_query is set here: a new field needs a line in it. */
 void mxf_query_init(struct mxf_query *q, const char *name, int family,
-		    const struct mxf_config *cfg, const struct mxf_trace *trace);
+		    const struct mxf_config *cfg, const struct mxf_trace *trace,
+		    struct mxf_workspace *ws);
 
 /* Opens the resolver on first use; MXF_FOUND when it is ready. */
 enum mxf_outcome mxf_query_dns(struct mxf_query *q, struct mxf_dns **dns);

@@ -46,6 +46,27 @@ START_TEST(test_small_buffer_is_erange_then_retry_succeeds)
 }
 END_TEST
 
+/* The kept answer is the thread's last: a reverse lookup between the
+ * ERANGE and the retry replaces it, and the retry asks again. */
+START_TEST(test_a_reverse_lookup_between_erange_and_retry_is_not_replayed)
+{
+	static const unsigned char v4[4] = { 192, 0, 2, 80 };
+	struct outcome o;
+	unsigned queries;
+
+	serve();
+	call3("host.example.test", AF_INET, 16, &o);
+	ck_assert_outcome(&o, NSS_STATUS_TRYAGAIN, ERANGE, NETDB_INTERNAL);
+	call_addr(v4, 4, AF_INET, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
+	queries = fake_dns_count(dns, NULL, ns_t_any);
+	call3("host.example.test", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.addrs, "192.0.2.80");
+	ck_assert_uint_gt(fake_dns_count(dns, NULL, ns_t_any), queries);
+}
+END_TEST
+
 START_TEST(test_small_buffer_is_erange_for_gethostbyname4)
 {
 	struct outcome o;
@@ -149,6 +170,7 @@ Suite *nss_suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, test_small_buffer_is_erange_then_retry_succeeds);
 	tcase_add_test(tc, test_small_buffer_is_erange_for_gethostbyname4);
+	tcase_add_test(tc, test_a_reverse_lookup_between_erange_and_retry_is_not_replayed);
 	tcase_add_test(tc, test_gethostbyname_r_gives_ipv4_only);
 	tcase_add_test(tc, test_unknown_family_is_unavail_eafnosupport);
 	tcase_add_test(tc, test_preallocated_tuple_is_filled_in_place);

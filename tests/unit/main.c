@@ -20,6 +20,7 @@ int main(void)
 	srunner_add_suite(sr, bcast_suite());
 	srunner_add_suite(sr, lmhosts_files_suite());
 	srunner_add_suite(sr, snapshot_suite());
+	srunner_add_suite(sr, workspace_suite());
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -14,5 +14,6 @@ Suite *lmhosts_suite(void);
 Suite *bcast_suite(void);
 Suite *lmhosts_files_suite(void);
 Suite *snapshot_suite(void);
+Suite *workspace_suite(void);
 
 #endif

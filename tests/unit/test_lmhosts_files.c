@@ -5,6 +5,7 @@
 #include "lmhosts.h"
 #include "lookup.h"
 #include "suites.h"
+#include "workspace.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 
 static char dir[64];
 static struct mxf_config cfg;
-static struct mxf_result res;
 
 static void setup(void)
 {
@@ -52,16 +52,19 @@ static const char *lookup(const char *name)
 {
 	static char out[256];
 	char text[INET_ADDRSTRLEN];
+	struct mxf_workspace *ws = mxf_workspace_get();
+	const struct mxf_result *res;
 
+	ck_assert_ptr_nonnull(ws);
+	res = &ws->result;
 	out[0] = '\0';
-	mxf_lookup_with(&cfg, name, AF_INET, false, NULL, &res);
-	if (res.outcome != MXF_FOUND)
-		return out;
-	for (unsigned i = 0; i < res.answer.n_addrs; i++) {
-		inet_ntop(AF_INET, res.answer.addrs[i].bytes, text, sizeof(text));
+	mxf_lookup_with(&cfg, name, AF_INET, false, NULL, ws);
+	for (unsigned i = 0; res->outcome == MXF_FOUND && i < res->answer.n_addrs; i++) {
+		inet_ntop(AF_INET, res->answer.addrs[i].bytes, text, sizeof(text));
 		strcat(out, i ? "," : "");
 		strcat(out, text);
 	}
+	mxf_workspace_put(ws);
 	return out;
 }
 
