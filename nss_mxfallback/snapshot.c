@@ -124,14 +124,34 @@ static struct mxf_snap *try_acquire(struct mxf_snap_cache *c, const char *key,
 	return *done ? rebuild(c, key, build, arg) : NULL;
 }
 
+/* The current snapshot, held, when it is fresh; else NULL.  No
+ * cancellation point on the way (a mutex, a stat): nothing to guard. */
+static struct mxf_snap *current_if_fresh(struct mxf_snap_cache *c, const char *key)
+{
+	struct mxf_snap *s;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->current;
+	if (s != NULL)
+		s->refs++;
+	pthread_mutex_unlock(&c->lock);
+	if (s != NULL && fresh(s, key))
+		return s;
+	mxf_snap_release(c, s);
+	return NULL;
+}
+
 struct mxf_snap *mxf_snap_acquire(struct mxf_snap_cache *c, const char *key,
 				  mxf_snap_build_fn build, void *arg)
 {
-	struct mxf_snap *s;
+	struct mxf_snap *s = current_if_fresh(c, key);
 	bool done;
 	int cancel_state;
 
-	/* A cancelled builder would leave the others waiting for ever. */
+	if (s != NULL)
+		return s;
+	/* A builder cancelled in read() or a waiter in pthread_cond_wait would
+	 * leave the others waiting for ever. */
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel_state);
 	do
 		s = try_acquire(c, key, build, arg, &done);
