@@ -235,41 +235,46 @@ static bool record_read(const struct mxf_dnsmsg *m, ns_sect section, uint16_t ty
 }
 
 /* Reads the COUNT records of SECTION once, in order.  A bad record the
- * readers use makes the answer section unusable as a whole; in the
- * additional section it is only glue missing, so it is skipped, as
- * nss_dns never reads that section at all (the exchanger is then asked for
- * its addresses), as long as ns_skiprr can step over it. */
-static int read_section(struct mxf_dnsmsg *m, struct reader *r, ns_sect section, unsigned count)
+ * readers use makes the answer section unusable as a whole. */
+static int read_answers(struct mxf_dnsmsg *m, struct reader *r, unsigned count)
 {
-	bool must_parse = section == ns_s_an;
 	struct rr rr;
 
 	for (unsigned i = 0; i < count; i++) {
-		const unsigned char *at = r->p;
-		int skip;
-		if (next_rr(r, &rr) != 0) {
-			if (must_parse || (skip = ns_skiprr(at, r->eom, section, 1)) < 0)
-				return -1;
-			r->p = at + skip;
-			continue;
-		}
-		if (rr.class != ns_c_in || !record_read(m, section, rr.type))
-			continue;
-		if (take_record(m, r, section, &rr) != 0 && must_parse)
+		if (next_rr(r, &rr) != 0)
+			return -1;
+		if (rr.class == ns_c_in && record_read(m, ns_s_an, rr.type) &&
+		    take_record(m, r, ns_s_an, &rr) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Steps over the COUNT records of a section nothing reads. */
-static int skip_section(struct reader *r, ns_sect section, unsigned count)
+/* An MX reply's glue: the A/AAAA records of the additional section, after
+ * the authority section (stepped over by ns_skiprr).  nss_dns reads
+ * neither section, so nothing there fails the reply: a record that
+ * cannot be stepped over ends the glue, one that reads badly is left out,
+ * and an exchanger without glue is asked for its addresses. */
+static void read_glue(struct mxf_dnsmsg *m, struct reader *r, unsigned nscount)
 {
-	int n = count > 0 ? ns_skiprr(r->p, r->eom, section, (int)count) : 0;
+	int n = nscount > 0 ? ns_skiprr(r->p, r->eom, ns_s_ns, (int)nscount) : 0;
+	struct rr rr;
 
 	if (n < 0)
-		return -1;
+		return;
 	r->p += n;
-	return 0;
+	for (unsigned i = 0; i < m->arcount; i++) {
+		const unsigned char *at = r->p;
+		if (next_rr(r, &rr) != 0) {
+			/* An owner ns_name_unpack refuses: stepped over if it can be. */
+			if ((n = ns_skiprr(at, r->eom, ns_s_ar, 1)) < 0)
+				return;
+			r->p = at + n;
+			continue;
+		}
+		if (rr.class == ns_c_in && record_read(m, ns_s_ar, rr.type))
+			(void)take_record(m, r, ns_s_ar, &rr);
+	}
 }
 
 /* The header and the question (RFC 1035 §4.1.1, §4.1.2).  The question's
@@ -303,21 +308,14 @@ static int read_question(struct mxf_dnsmsg *m, struct reader *r)
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
 {
 	struct reader r = { .base = msg, .p = msg, .eom = msg + len, .n_known = 0 };
-	unsigned nscount;
 
 	m->n_rrs = 0;
 	m->names_used = 0;
-	if (len > NS_MAXMSG || read_question(m, &r) != 0)
+	if (len > NS_MAXMSG || read_question(m, &r) != 0 || read_answers(m, &r, m->ancount) != 0)
 		return -1;
-	nscount = ns_get16(msg + 8);
-	if (read_section(m, &r, ns_s_an, m->ancount) != 0 || skip_section(&r, ns_s_ns, nscount) != 0)
-		return -1;
-	/* Only an MX reply's additional section is read: the exchangers' glue. */
-	if (m->qtype == ns_t_mx ? read_section(m, &r, ns_s_ar, m->arcount) != 0
-				: skip_section(&r, ns_s_ar, m->arcount) != 0)
-		return -1;
-	/* As ns_initparse: the records must end where the message does. */
-	return r.p == r.eom ? 0 : -1;
+	if (m->qtype == ns_t_mx)
+		read_glue(m, &r, ns_get16(msg + 8));
+	return 0;
 }
 
 static const unsigned char *name_at(const struct mxf_dnsmsg *m, uint16_t at)

@@ -62,13 +62,12 @@ struct mxf_mx {
  * every record of the answer section readable and, when it is of the asked
  * type or a CNAME, well formed (A/AAAA of the right size, MX/CNAME data
  * exactly one domain name); -1 otherwise.  Answer records of other types
- * are not judged (nss_dns skips them).  For an MX question the additional
- * section's A/AAAA records are read as glue, and a broken one is left out,
- * never failing the reply.  The sections nothing here reads (nor does
- * nss_dns) only have to have the shape ns_initparse checks: records that
- * ns_skiprr can step over, ending exactly at the message's end.  The
- * readers never look at MSG again: it may be overwritten once this
- * returns. */
+ * are not judged, and nothing after the answer section is (nss_dns's
+ * getanswer_r reads the answer section only: a broken authority section or
+ * trailing bytes cost it no answer).  For an MX question the additional
+ * section's A/AAAA records are read as glue as far as they can be: a
+ * broken one is left out, never failing the reply.  The readers never
+ * look at MSG again: it may be overwritten once this returns. */
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len);
 
 /* Writes wire name NAME as text (ns_name_ntop: the root is ".", special

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <string.h>
 #include <strings.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -32,6 +33,13 @@ static void zone(struct fake_query *q)
 		db_cname(&q->reply, "www.example.test", "www2.example.test", 300);
 		db_cname(&q->reply, "www2.example.test", "host.example.test", 300);
 		db_a(&q->reply, ns_s_an, "host.example.test", "192.0.2.80", 300);
+	} else if (fake_asks(q, "badtail.example.test", ns_t_a)) {
+		/* The answer, then an authority record cut off after its owner,
+		 * and a byte past every section. */
+		db_a(&q->reply, ns_s_an, "badtail.example.test", "192.0.2.81", 300);
+		q->reply.buf[9] = 1; /* NSCOUNT */
+		memcpy(q->reply.buf + q->reply.len, "\xc0\x0c\x00", 3);
+		q->reply.len += 3;
 	} else if (fake_asks(q, "v4alias.example.test", ns_t_aaaa)) {
 		db_cname(&q->reply, "v4alias.example.test", "v4only.example.test", 300);
 	} else if (fake_asks(q, "nodata.example.test", ns_t_a) ||
@@ -128,6 +136,23 @@ static void expect_status(const char *name, int af, enum nss_status status, int 
 		      o.herr, status, err, herr);
 }
 
+/* nss_dns reads the answer section only: what follows it, however
+ * broken, costs no answer; nor here. */
+START_TEST(test_broken_sections_after_the_answer_are_not_read)
+{
+	struct outcome o;
+
+	serve(zone);
+	nss_dns_call3(dns, "badtail.example.test", AF_INET, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.addrs, "192.0.2.81");
+	call3("badtail.example.test", AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
+	ck_assert_str_eq(o.name, "badtail.example.test");
+	ck_assert_str_eq(o.addrs, "192.0.2.81");
+}
+END_TEST
+
 START_TEST(test_cname_without_address_is_tryagain_enoent)
 {
 	serve(zone);
@@ -219,6 +244,7 @@ Suite *a_suite(void)
 	tcase_add_test(tc, test_af_unspec_gives_both_families);
 	tcase_add_test(tc, test_cname_chain_gives_canonical_name_and_aliases);
 	tcase_add_test(tc, test_cname_without_address_is_tryagain_enoent);
+	tcase_add_test(tc, test_broken_sections_after_the_answer_are_not_read);
 	tcase_add_test(tc, test_nodata_is_no_data);
 	tcase_add_test(tc, test_nxdomain_is_host_not_found);
 	tcase_add_test(tc, test_servfail_is_try_again);

@@ -103,19 +103,52 @@ START_TEST(test_null_mx_reads_as_empty_host)
 }
 END_TEST
 
-START_TEST(test_every_truncation_is_rejected)
+/* Where mx_reply's answer section ends: its glue follows. */
+static size_t mx_reply_answers_end(void)
 {
+	db_start(&b, "mail.test", ns_t_mx);
+	db_mx(&b, "mail.test", 20, "backup.mail.test", 300);
+	db_mx(&b, "mail.test", 10, "primary.mail.test", 600);
+	return b.len;
+}
+
+/* A message cut in its header, question or answer section is refused; cut
+ * after it, it keeps its answers and the glue that is whole (nss_dns reads
+ * nothing past the answer section). */
+START_TEST(test_every_truncation_of_the_answers_is_rejected)
+{
+	struct mxf_mx mx[4];
+	size_t answers_end = mx_reply_answers_end();
+
 	mx_reply();
-	for (size_t len = 0; len < b.len; len++)
-		ck_assert_msg(mxf_dnsmsg_open(&m, b.buf, len) != 0, "prefix of %zu accepted", len);
+	for (size_t len = 0; len < b.len; len++) {
+		int rc = mxf_dnsmsg_open(&m, b.buf, len);
+		if (len < answers_end) {
+			ck_assert_msg(rc != 0, "prefix of %zu accepted", len);
+			continue;
+		}
+		ck_assert_msg(rc == 0, "prefix of %zu refused", len);
+		ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("mail.test"), mx, 4, hosts, sizeof(hosts)), 2);
+	}
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, answers_end + 1), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("primary.mail.test"), AF_INET, &ans), 0);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len - 1), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("primary.mail.test"), AF_INET, &ans), 1);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("backup.mail.test"), AF_INET, &ans), 0);
 }
 END_TEST
 
-START_TEST(test_trailing_bytes_are_rejected)
+START_TEST(test_trailing_bytes_are_not_read)
 {
+	struct mxf_mx mx[4];
+
 	mx_reply();
 	b.buf[b.len++] = 0;
-	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_uint_eq(mxf_dnsmsg_mx(&m, W("mail.test"), mx, 4, hosts, sizeof(hosts)), 2);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_ar, W("backup.mail.test"), AF_INET, &ans), 1);
 }
 END_TEST
 
@@ -140,7 +173,7 @@ END_TEST
 START_TEST(test_record_count_that_lies_is_rejected)
 {
 	mx_reply();
-	ns_put16(3, b.buf + 6); /* ANCOUNT 3, but 2 answers follow */
+	ns_put16(6, b.buf + 6); /* ANCOUNT 6, but 5 records in all follow */
 	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 }
 END_TEST
@@ -503,8 +536,8 @@ Suite *dnsmsg_suite(void)
 	tcase_add_test(tc, test_mx_of_another_owner_is_ignored);
 	tcase_add_test(tc, test_glue_comes_from_additional_section_case_insensitively);
 	tcase_add_test(tc, test_null_mx_reads_as_empty_host);
-	tcase_add_test(tc, test_every_truncation_is_rejected);
-	tcase_add_test(tc, test_trailing_bytes_are_rejected);
+	tcase_add_test(tc, test_every_truncation_of_the_answers_is_rejected);
+	tcase_add_test(tc, test_trailing_bytes_are_not_read);
 	tcase_add_test(tc, test_query_is_not_a_response);
 	tcase_add_test(tc, test_question_count_must_be_one);
 	tcase_add_test(tc, test_record_count_that_lies_is_rejected);
