@@ -235,46 +235,31 @@ static bool record_read(const struct mxf_dnsmsg *m, ns_sect section, uint16_t ty
 }
 
 /* Reads the COUNT records of SECTION once, in order.  A bad record the
- * readers use makes the answer section unusable as a whole. */
-static int read_answers(struct mxf_dnsmsg *m, struct reader *r, unsigned count)
+ * readers use makes the answer section unusable as a whole (-1).  In an
+ * MX reply's additional section it is only glue missing: left out, and a
+ * record that cannot even be stepped over ends the section's reading, as
+ * nss_dns never reads that section at all (the exchanger is then asked for
+ * its addresses). */
+static int read_section(struct mxf_dnsmsg *m, struct reader *r, ns_sect section, unsigned count)
 {
+	bool must_parse = section == ns_s_an;
 	struct rr rr;
 
 	for (unsigned i = 0; i < count; i++) {
-		if (next_rr(r, &rr) != 0)
-			return -1;
-		if (rr.class == ns_c_in && record_read(m, ns_s_an, rr.type) &&
-		    take_record(m, r, ns_s_an, &rr) != 0)
+		const unsigned char *at = r->p;
+		int skip;
+		if (next_rr(r, &rr) != 0) {
+			if (must_parse || (skip = ns_skiprr(at, r->eom, section, 1)) < 0)
+				return must_parse ? -1 : 0;
+			r->p = at + skip;
+			continue;
+		}
+		if (rr.class != ns_c_in || !record_read(m, section, rr.type))
+			continue;
+		if (take_record(m, r, section, &rr) != 0 && must_parse)
 			return -1;
 	}
 	return 0;
-}
-
-/* An MX reply's glue: the A/AAAA records of the additional section, after
- * the authority section (stepped over by ns_skiprr).  nss_dns reads
- * neither section, so nothing there fails the reply: a record that
- * cannot be stepped over ends the glue, one that reads badly is left out,
- * and an exchanger without glue is asked for its addresses. */
-static void read_glue(struct mxf_dnsmsg *m, struct reader *r, unsigned nscount)
-{
-	int n = nscount > 0 ? ns_skiprr(r->p, r->eom, ns_s_ns, (int)nscount) : 0;
-	struct rr rr;
-
-	if (n < 0)
-		return;
-	r->p += n;
-	for (unsigned i = 0; i < m->arcount; i++) {
-		const unsigned char *at = r->p;
-		if (next_rr(r, &rr) != 0) {
-			/* An owner ns_name_unpack refuses: stepped over if it can be. */
-			if ((n = ns_skiprr(at, r->eom, ns_s_ar, 1)) < 0)
-				return;
-			r->p = at + n;
-			continue;
-		}
-		if (rr.class == ns_c_in && record_read(m, ns_s_ar, rr.type))
-			(void)take_record(m, r, ns_s_ar, &rr);
-	}
 }
 
 /* The header and the question (RFC 1035 §4.1.1, §4.1.2).  The question's
@@ -308,14 +293,23 @@ static int read_question(struct mxf_dnsmsg *m, struct reader *r)
 int mxf_dnsmsg_open(struct mxf_dnsmsg *m, const unsigned char *msg, size_t len)
 {
 	struct reader r = { .base = msg, .p = msg, .eom = msg + len, .n_known = 0 };
+	int nscount;
 
 	m->n_rrs = 0;
 	m->names_used = 0;
-	if (len > NS_MAXMSG || read_question(m, &r) != 0 || read_answers(m, &r, m->ancount) != 0)
+	if (len > NS_MAXMSG || read_question(m, &r) != 0 ||
+	    read_section(m, &r, ns_s_an, m->ancount) != 0)
 		return -1;
-	if (m->qtype == ns_t_mx)
-		read_glue(m, &r, ns_get16(msg + 8));
-	return 0;
+	/* nss_dns's getanswer_r reads nothing after the answer section, and
+	 * nothing there fails a reply.  An MX reply's glue is read as far as
+	 * it can be, after the authority section. */
+	if (m->qtype != ns_t_mx)
+		return 0;
+	nscount = ns_get16(msg + 8);
+	if (nscount > 0 && (nscount = ns_skiprr(r.p, r.eom, ns_s_ns, nscount)) < 0)
+		return 0;
+	r.p += nscount;
+	return read_section(m, &r, ns_s_ar, m->arcount);
 }
 
 static const unsigned char *name_at(const struct mxf_dnsmsg *m, uint16_t at)
