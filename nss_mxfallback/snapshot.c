@@ -20,23 +20,22 @@ static void snap_free(struct mxf_snap *s)
 	free(s);
 }
 
-/* Drops one hold; the caller holds the lock.  True when S is to be freed
- * (after unlocking). */
+/* Drops one hold; true when it was the last, and S is to be freed (after
+ * unlocking, when the caller holds the lock). */
 static bool drop(struct mxf_snap *s)
 {
-	return s != NULL && --s->refs == 0;
+	return s != NULL && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+static void hold(struct mxf_snap *s)
+{
+	__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
 }
 
 void mxf_snap_release(struct mxf_snap_cache *c, struct mxf_snap *s)
 {
-	bool last;
-
-	if (s == NULL)
-		return;
-	pthread_mutex_lock(&c->lock);
-	last = drop(s);
-	pthread_mutex_unlock(&c->lock);
-	if (last)
+	(void)c;
+	if (drop(s))
 		snap_free(s);
 }
 
@@ -103,7 +102,7 @@ static struct mxf_snap *try_acquire(struct mxf_snap_cache *c, const char *key,
 	pthread_mutex_lock(&c->lock);
 	s = c->current;
 	if (s != NULL)
-		s->refs++;
+		hold(s);
 	pthread_mutex_unlock(&c->lock);
 	if (s != NULL && fresh(s, key))
 		return s;
@@ -133,7 +132,7 @@ static struct mxf_snap *current_if_fresh(struct mxf_snap_cache *c, const char *k
 	pthread_mutex_lock(&c->lock);
 	s = c->current;
 	if (s != NULL)
-		s->refs++;
+		hold(s);
 	pthread_mutex_unlock(&c->lock);
 	if (s != NULL && fresh(s, key))
 		return s;

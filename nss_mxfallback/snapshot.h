@@ -27,7 +27,10 @@ struct mxf_snap_file {
 };
 
 struct mxf_snap {
-	unsigned refs; /* guarded by the cache's lock; the cache holds one while current */
+	/* Atomic.  Taken only under the cache's lock, from CURRENT, which
+	 * holds one itself: a count never rises again once it can reach 0, so
+	 * a holder lets go without the lock. */
+	unsigned refs;
 	char *key; /* what it was built for (a path) */
 	unsigned n_files;
 	struct mxf_snap_file files[MXF_SNAP_MAX_FILES];
@@ -57,7 +60,8 @@ typedef int (*mxf_snap_build_fn)(struct mxf_snap *snap, const char *key, void *a
 /* Returns a held snapshot built for KEY whose files have not changed since
  * they were read, building a new one (once, whichever thread gets there
  * first) when any did; NULL when out of memory.  Costs one stat() per file
- * when nothing changed.  Disables cancellation while it runs. */
+ * when nothing changed.  Cancellation is held off while it builds or
+ * waits for a build (there is no cancellation point otherwise). */
 struct mxf_snap *mxf_snap_acquire(struct mxf_snap_cache *cache, const char *key,
 				  mxf_snap_build_fn build, void *arg);
 void mxf_snap_release(struct mxf_snap_cache *cache, struct mxf_snap *snap);
