@@ -1,5 +1,7 @@
 #include "snapshot.h"
 
+#include "forkguard.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -140,13 +142,27 @@ static struct mxf_snap *current_if_fresh(struct mxf_snap_cache *c, const char *k
 	return NULL;
 }
 
+/* Guards C's lock against fork() on its first use (outside the lock: the
+ * fork handlers take the guard registry before the cache locks). */
+static void guard(struct mxf_snap_cache *c)
+{
+	bool no = false;
+
+	if (!__atomic_load_n(&c->guarded, __ATOMIC_ACQUIRE) &&
+	    __atomic_compare_exchange_n(&c->guarded, &no, true, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		mxf_fork_guard(&c->lock, &c->built);
+}
+
 struct mxf_snap *mxf_snap_acquire(struct mxf_snap_cache *c, const char *key,
 				  mxf_snap_build_fn build, void *arg)
 {
-	struct mxf_snap *s = current_if_fresh(c, key);
+	struct mxf_snap *s;
 	bool done;
 	int cancel_state;
 
+	guard(c);
+	s = current_if_fresh(c, key);
 	if (s != NULL)
 		return s;
 	/* A builder cancelled in read() or a waiter in pthread_cond_wait would

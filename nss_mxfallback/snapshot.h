@@ -45,10 +45,11 @@ struct mxf_snap_cache {
 	struct mxf_snap *current; /* guarded by lock */
 	bool building; /* guarded by lock: one thread reads the files, the rest wait */
 	pid_t builder; /* a child forked mid-build does not wait for it */
+	bool guarded; /* atomic: LOCK and BUILT survive fork() (forkguard.h) */
 };
 
 #define MXF_SNAP_CACHE_INIT \
-	{ PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, false, 0 }
+	{ PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, false, 0, false }
 
 /* Reads the files for KEY into SNAP: mxf_snap_read for each file, then sets
  * snap->value (and free_value).  Returns 0, or -1 when out of memory

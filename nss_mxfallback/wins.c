@@ -5,6 +5,7 @@
  * process for 15 s (Windows' WinsDownTimeout).  Unicast only, IPv4 only. */
 #include "log.h"
 #include "clock.h"
+#include "forkguard.h"
 #include "nbns.h"
 #include "stage.h"
 
@@ -37,12 +38,26 @@ static bool same_server(const struct sockaddr_in *a, const struct sockaddr_in *b
 	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
 }
 
+static pthread_once_t down_guard_once = PTHREAD_ONCE_INIT;
+
+static void guard_down_lock(void)
+{
+	mxf_fork_guard(&down_lock, NULL);
+}
+
+/* Every use of the list goes through here first. */
+static void lock_down_list(void)
+{
+	pthread_once(&down_guard_once, guard_down_lock);
+	pthread_mutex_lock(&down_lock);
+}
+
 static bool server_is_down(const struct sockaddr_in *server)
 {
 	bool is_down = false;
 	int64_t now = mxf_now_ms();
 
-	pthread_mutex_lock(&down_lock);
+	lock_down_list();
 	for (int i = 0; i < MAX_DOWN; i++)
 		if (same_server(&down[i].addr, server) && down[i].until_ms > now)
 			is_down = true;
@@ -55,7 +70,7 @@ static void mark_down(const struct sockaddr_in *server)
 	int64_t now = mxf_now_ms();
 	int slot = 0;
 
-	pthread_mutex_lock(&down_lock);
+	lock_down_list();
 	for (int i = 0; i < MAX_DOWN; i++) {
 		if (same_server(&down[i].addr, server)) {
 			slot = i;

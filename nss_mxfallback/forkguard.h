@@ -1,0 +1,19 @@
+/* Locks that survive fork().  A thread that holds one of the module's
+ * mutexes when another thread forks does not exist in the child, so the
+ * child's first lookup would wait for it for ever.  Each guarded mutex is
+ * taken around every fork() (pthread_atfork, as glibc does for its own
+ * locks) and given back in parent and child; a condition variable that
+ * goes with it is made anew in the child, where nobody waits on it. */
+#ifndef MXF_FORKGUARD_H
+#define MXF_FORKGUARD_H
+
+#include <pthread.h>
+
+/* Guards MUTEX (and COND, which may be NULL) from now on.  Call it once per
+ * mutex, before the first lock; both must live as long as the process.  At
+ * most MXF_FORK_GUARDS of them; past that (or when pthread_atfork fails) the
+ * mutex is left as it was. */
+#define MXF_FORK_GUARDS 8
+void mxf_fork_guard(pthread_mutex_t *mutex, pthread_cond_t *cond);
+
+#endif
