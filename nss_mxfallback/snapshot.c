@@ -92,6 +92,19 @@ static struct mxf_snap *rebuild(struct mxf_snap_cache *c, const char *key,
 	return made;
 }
 
+/* The current snapshot (NULL before the first build), held. */
+static struct mxf_snap *held_current(struct mxf_snap_cache *c)
+{
+	struct mxf_snap *s;
+
+	pthread_mutex_lock(&c->lock);
+	s = c->current;
+	if (s != NULL)
+		hold(s);
+	pthread_mutex_unlock(&c->lock);
+	return s;
+}
+
 /* One round: the current snapshot if it is fresh; otherwise this thread
  * builds, or waits for the thread that does.  *DONE false: go round again. */
 static struct mxf_snap *try_acquire(struct mxf_snap_cache *c, const char *key,
@@ -101,11 +114,7 @@ static struct mxf_snap *try_acquire(struct mxf_snap_cache *c, const char *key,
 	bool last;
 
 	*done = true;
-	pthread_mutex_lock(&c->lock);
-	s = c->current;
-	if (s != NULL)
-		hold(s);
-	pthread_mutex_unlock(&c->lock);
+	s = held_current(c);
 	if (s != NULL && fresh(s, key))
 		return s;
 	pthread_mutex_lock(&c->lock);
@@ -129,13 +138,8 @@ static struct mxf_snap *try_acquire(struct mxf_snap_cache *c, const char *key,
  * cancellation point on the way (a mutex, a stat): nothing to guard. */
 static struct mxf_snap *current_if_fresh(struct mxf_snap_cache *c, const char *key)
 {
-	struct mxf_snap *s;
+	struct mxf_snap *s = held_current(c);
 
-	pthread_mutex_lock(&c->lock);
-	s = c->current;
-	if (s != NULL)
-		hold(s);
-	pthread_mutex_unlock(&c->lock);
 	if (s != NULL && fresh(s, key))
 		return s;
 	mxf_snap_release(c, s);
