@@ -1,6 +1,7 @@
 #include "workspace.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 
 static pthread_key_t key;
@@ -19,14 +20,47 @@ static struct mxf_workspace *fresh(bool per_thread)
 
 	if (ws == NULL)
 		return NULL;
-	ws->busy = true;
+	ws->busy = false;
 	ws->per_thread = per_thread;
 	ws->kept.valid = false;
 	return ws;
 }
 
-/* The thread's own, made on its first lookup; NULL when there is no key
- * or no memory. */
+/* Takes WS for this lookup, unless a lookup it is nested in has it. */
+static struct mxf_workspace *take(struct mxf_workspace *ws)
+{
+	if (ws == NULL || ws->busy)
+		return NULL;
+	ws->busy = true;
+	return ws;
+}
+
+/* Makes, installs and takes the thread's own.  Signals are blocked
+ * meanwhile: a handler's lookup between the check and the install would
+ * install one of its own, which this one would then overwrite (a leak).
+ * Once per thread. */
+static struct mxf_workspace *install(void)
+{
+	struct mxf_workspace *ws;
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ws = pthread_getspecific(key); /* a handler's, made before the block */
+	if (ws == NULL) {
+		ws = fresh(true);
+		if (ws != NULL && pthread_setspecific(key, ws) != 0) {
+			free(ws);
+			ws = NULL;
+		}
+	}
+	ws = take(ws);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ws;
+}
+
+/* The thread's own, made on its first lookup; NULL when it is busy, or
+ * there is no key or no memory. */
 static struct mxf_workspace *thread_workspace(void)
 {
 	struct mxf_workspace *ws;
@@ -35,25 +69,16 @@ static struct mxf_workspace *thread_workspace(void)
 	if (!key_ok)
 		return NULL;
 	ws = pthread_getspecific(key);
-	if (ws != NULL) {
-		if (ws->busy)
-			return NULL;
-		ws->busy = true;
-		return ws;
-	}
-	ws = fresh(true);
-	if (ws != NULL && pthread_setspecific(key, ws) != 0) {
-		free(ws);
-		ws = NULL;
-	}
-	return ws;
+	return ws == NULL ? install() : take(ws);
 }
 
 struct mxf_workspace *mxf_workspace_get(void)
 {
 	struct mxf_workspace *ws = thread_workspace();
 
-	return ws != NULL ? ws : fresh(false);
+	if (ws == NULL && (ws = fresh(false)) != NULL)
+		ws->busy = true;
+	return ws;
 }
 
 void mxf_workspace_put(struct mxf_workspace *ws)

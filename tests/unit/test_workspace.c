@@ -1,10 +1,14 @@
 /* The per-thread workspace (workspace.c): one per thread, reused by the
  * thread's next lookup; a lookup nested in one in progress gets its own,
- * so neither overwrites the other's reply or answer. */
+ * so neither overwrites the other's reply or answer.  The unit test binary
+ * is linked with --wrap=pthread_setspecific, so a test can raise a signal
+ * whose handler looks a name up at the moment the thread's own is being
+ * installed. */
 #include "suites.h"
 #include "workspace.h"
 
 #include <pthread.h>
+#include <signal.h>
 
 START_TEST(test_a_thread_reuses_its_workspace)
 {
@@ -63,6 +67,64 @@ START_TEST(test_threads_do_not_share_a_workspace)
 }
 END_TEST
 
+int __real_pthread_setspecific(pthread_key_t key, const void *value);
+int __wrap_pthread_setspecific(pthread_key_t key, const void *value);
+
+static __thread bool signal_at_install, nested_ran, nested_was_the_threads;
+
+/* A signal handler's lookup. */
+static void nested_lookup(int sig)
+{
+	struct mxf_workspace *nested = mxf_workspace_get();
+
+	(void)sig;
+	nested_ran = nested != NULL;
+	nested_was_the_threads = nested != NULL && nested->per_thread;
+	mxf_workspace_put(nested);
+}
+
+/* A signal arrives just before the thread's first workspace is installed. */
+int __wrap_pthread_setspecific(pthread_key_t key, const void *value)
+{
+	if (signal_at_install) {
+		signal_at_install = false;
+		raise(SIGUSR1);
+	}
+	return __real_pthread_setspecific(key, value);
+}
+
+static void *first_lookup_with_a_nested_one(void *arg)
+{
+	struct mxf_workspace *outer, *again;
+	bool *ok = arg;
+
+	signal_at_install = true;
+	outer = mxf_workspace_get();
+	/* The handler's lookup ran once the thread's own was installed and
+	 * busy, so it had one of its own, freed after it: had it installed
+	 * one, the outer lookup would have overwritten it (a leak). */
+	*ok = outer != NULL && outer->per_thread && nested_ran && !nested_was_the_threads;
+	mxf_workspace_put(outer);
+	again = mxf_workspace_get();
+	*ok = *ok && again == outer;
+	mxf_workspace_put(again);
+	return NULL;
+}
+
+START_TEST(test_a_lookup_nested_in_the_first_one_installs_nothing)
+{
+	struct sigaction sa = { .sa_handler = nested_lookup };
+	pthread_t t;
+	bool ok = false;
+
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	/* A new thread: it has no workspace yet. */
+	ck_assert_int_eq(pthread_create(&t, NULL, first_lookup_with_a_nested_one, &ok), 0);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	ck_assert(ok);
+}
+END_TEST
+
 Suite *workspace_suite(void)
 {
 	Suite *s = suite_create("workspace");
@@ -71,6 +133,7 @@ Suite *workspace_suite(void)
 	tcase_add_test(tc, test_a_thread_reuses_its_workspace);
 	tcase_add_test(tc, test_a_nested_lookup_gets_its_own_workspace);
 	tcase_add_test(tc, test_threads_do_not_share_a_workspace);
+	tcase_add_test(tc, test_a_lookup_nested_in_the_first_one_installs_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
