@@ -24,6 +24,7 @@ void mxf_lookup_keep_for_retry(struct mxf_workspace *ws, const char *name, int f
 		return;
 	strcpy(ws->kept.name, name);
 	ws->kept.family = family;
+	ws->kept.name_checked = ws->result.name_checked;
 	ws->kept.generation = ws->result.generation;
 	clock_gettime(CLOCK_MONOTONIC, &ws->kept.at);
 	ws->kept.valid = true;
@@ -39,17 +40,20 @@ static bool within_window(const struct timespec *since)
 	return ns >= 0 && ns < REPLAY_WINDOW_NS;
 }
 
-/* Whether WS's result is the answer kept for this name and family, less
- * than REPLAY_WINDOW_NS ago, found with the settings of generation
- * GENERATION: the retry of the call in progress, nothing else.  Once. */
+/* Whether WS's result is the answer kept for this name, family and name
+ * check (an entry point that checks the name must not replay one that
+ * does not), less than REPLAY_WINDOW_NS ago, found with the settings of
+ * generation GENERATION: the retry of the call in progress, nothing else.
+ * Once. */
 static bool replay_kept(struct mxf_workspace *ws, const char *name, int family,
-			unsigned long generation)
+			bool check_name, unsigned long generation)
 {
 	if (!ws->kept.valid)
 		return false;
 	ws->kept.valid = false;
-	return ws->kept.family == family && strcmp(ws->kept.name, name) == 0 &&
-	       ws->kept.generation == generation && within_window(&ws->kept.at);
+	return ws->kept.family == family && ws->kept.name_checked == check_name &&
+	       strcmp(ws->kept.name, name) == 0 && ws->kept.generation == generation &&
+	       within_window(&ws->kept.at);
 }
 
 const char *mxf_stage_name(int stage)
@@ -133,7 +137,7 @@ void mxf_lookup(const char *name, int family, bool check_name, struct mxf_worksp
 		return;
 	}
 	mxf_nscd_warn_once(cfg);
-	if (!replay_kept(ws, name, family, cfg->generation))
+	if (!replay_kept(ws, name, family, check_name, cfg->generation))
 		mxf_lookup_with(cfg, name, family, check_name, NULL, ws);
 	mxf_config_release(cfg);
 }
@@ -148,6 +152,7 @@ void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 	q.check_name = check_name;
 	res->config_broken = false;
 	res->generation = cfg->generation;
+	res->name_checked = check_name;
 	mxf_answer_init(&res->answer);
 	run_stages(&q, res);
 	res->mx_final = q.mx_final;

@@ -18,6 +18,7 @@ struct mxf_result {
 	int stage; /* the enum mxf_stage that found the answer, or -1 */
 	int sys_errno; /* with MXF_NO_RESOURCES: EMFILE, ENFILE or ENOMEM */
 	unsigned long generation; /* of the config it was found with */
+	bool name_checked; /* with res_hnok's check (see mxf_lookup) */
 	struct mxf_answer answer; /* meaningful when outcome is MXF_FOUND */
 };
 
@@ -25,8 +26,8 @@ struct mxf_workspace;
 
 /* Fills WS->result for NAME and FAMILY (AF_INET, AF_INET6 or AF_UNSPEC).  When this
  * thread's previous call for the same name and family ended in ERANGE less
- * than a second ago, with the same config generation, the kept answer is
- * replayed instead (glibc's retry with a bigger buffer).  CHECK_NAME: the DNS stages refuse a
+ * than a second ago, with the same config generation and CHECK_NAME, the
+ * kept answer is replayed instead (glibc's retry with a bigger buffer).  CHECK_NAME: the DNS stages refuse a
  * name res_hnok fails, without a query, as nss_dns's gethostbyname4_r,
  * gethostbyname2_r and gethostbyname_r do (glibc 2.36's gethostbyname3_r
  * does not: it sends the name). */

@@ -24,6 +24,7 @@ struct mxf_workspace {
 	struct {
 		bool valid;
 		int family;
+		bool name_checked;
 		unsigned long generation; /* of the config it was found with */
 		struct timespec at; /* CLOCK_MONOTONIC */
 		char name[NS_MAXDNAME];

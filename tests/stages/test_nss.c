@@ -15,6 +15,8 @@ static void zone(struct fake_query *q)
 {
 	if (fake_asks(q, "host.example.test", ns_t_a))
 		db_a(&q->reply, ns_s_an, "host.example.test", "192.0.2.80", 300);
+	else if (fake_asks(q, "-bad.example.test", ns_t_a))
+		db_a(&q->reply, ns_s_an, "-bad.example.test", "192.0.2.81", 300);
 	else if (fake_asks(q, "host.example.test", ns_t_aaaa))
 		db_aaaa(&q->reply, ns_s_an, "host.example.test", "2001:db8::80", 300);
 	else if (q->qtype != ns_t_mx)
@@ -64,6 +66,21 @@ START_TEST(test_a_reverse_lookup_between_erange_and_retry_is_not_replayed)
 	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
 	ck_assert_str_eq(o.addrs, "192.0.2.80");
 	ck_assert_uint_gt(fake_dns_count(dns, NULL, ns_t_any), queries);
+}
+END_TEST
+
+/* gethostbyname3_r sends a name res_hnok refuses (as glibc 2.36's
+ * nss_dns does); its kept answer is no answer for gethostbyname2_r, which
+ * refuses the name (REFERENCE.md "Name check"). */
+START_TEST(test_an_unchecked_answer_is_not_replayed_to_a_checking_call)
+{
+	struct outcome o;
+
+	serve();
+	call3("-bad.example.test", AF_INET, 16, &o);
+	ck_assert_outcome(&o, NSS_STATUS_TRYAGAIN, ERANGE, NETDB_INTERNAL);
+	call2("-bad.example.test", AF_INET, &o);
+	ck_assert_outcome(&o, NSS_STATUS_NOTFOUND, 0, HOST_NOT_FOUND);
 }
 END_TEST
 
@@ -171,6 +188,7 @@ Suite *nss_suite(void)
 	tcase_add_test(tc, test_small_buffer_is_erange_then_retry_succeeds);
 	tcase_add_test(tc, test_small_buffer_is_erange_for_gethostbyname4);
 	tcase_add_test(tc, test_a_reverse_lookup_between_erange_and_retry_is_not_replayed);
+	tcase_add_test(tc, test_an_unchecked_answer_is_not_replayed_to_a_checking_call);
 	tcase_add_test(tc, test_gethostbyname_r_gives_ipv4_only);
 	tcase_add_test(tc, test_unknown_family_is_unavail_eafnosupport);
 	tcase_add_test(tc, test_preallocated_tuple_is_filled_in_place);
