@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <ifaddrs.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
@@ -165,19 +166,16 @@ static void note_disagreement(int fd, const struct bcast_query *b, const struct 
 	}
 }
 
-/* Every attempt goes to all targets over one socket; the same ID throughout,
- * so a slow reply to the first attempt still counts.  1 answered, 0 silent,
- * -1 no socket. */
-static int ask(struct bcast_query *b, struct mxf_nb_reply *reply, struct sockaddr_in *from)
+/* Every attempt over FD (broadcasts allowed on it), until the NetBIOS
+ * stages' bound: 1 answered, 0 silent. */
+static int attempts(struct bcast_query *b, int fd, struct mxf_nb_reply *reply,
+		    struct sockaddr_in *from)
 {
 	const struct mxf_config *cfg = b->q->cfg;
 	int one = 1, rc = 0;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 
-	if (fd < 0)
-		return -1;
 	if (setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) != 0)
-		goto out;
+		return 0;
 	for (unsigned attempt = 0; attempt < cfg->bcast_retries && rc == 0; attempt++) {
 		/* The time WINS left of the NetBIOS stages' bound (stage.h). */
 		int64_t end = mxf_query_netbios_end(b->q), deadline = mxf_now_ms() + cfg->bcast_timeout_ms;
@@ -190,8 +188,29 @@ static int ask(struct bcast_query *b, struct mxf_nb_reply *reply, struct sockadd
 			rc = 1;
 		}
 	}
-out:
-	close(fd);
+	return rc;
+}
+
+/* Closes the socket of a lookup cancelled while it waits (poll is a
+ * cancellation point). */
+static void close_socket(void *fd)
+{
+	close(*(int *)fd);
+}
+
+/* Every attempt goes to all targets over one socket; the same ID throughout,
+ * so a slow reply to the first attempt still counts.  1 answered, 0 silent,
+ * -1 no socket. */
+static int ask(struct bcast_query *b, struct mxf_nb_reply *reply, struct sockaddr_in *from)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	pthread_cleanup_push(close_socket, &fd);
+	rc = attempts(b, fd, reply, from);
+	pthread_cleanup_pop(1);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include "workspace.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -119,6 +120,24 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 	}
 }
 
+/* What a cancelled lookup (DNS and NetBIOS waits are cancellation points)
+ * must not leave behind: the query's open resolver state, the hold on the
+ * settings. */
+struct unwind {
+	struct mxf_workspace *ws;
+	const struct mxf_config *cfg;
+};
+
+static void unwind(void *arg)
+{
+	const struct unwind *u = arg;
+
+	if (u->ws->query != NULL)
+		mxf_query_finish(u->ws->query);
+	u->ws->query = NULL;
+	mxf_config_release(u->cfg);
+}
+
 void mxf_lookup(const char *name, int family, bool check_name, struct mxf_workspace *ws)
 {
 	struct mxf_result *res = &ws->result;
@@ -137,9 +156,11 @@ void mxf_lookup(const char *name, int family, bool check_name, struct mxf_worksp
 		return;
 	}
 	mxf_nscd_warn_once(cfg);
+	struct unwind u = { ws, cfg };
+	pthread_cleanup_push(unwind, &u);
 	if (!replay_kept(ws, name, family, check_name, cfg->generation))
 		mxf_lookup_with(cfg, name, family, check_name, NULL, ws);
-	mxf_config_release(cfg);
+	pthread_cleanup_pop(1);
 }
 
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
@@ -154,9 +175,11 @@ void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 	res->generation = cfg->generation;
 	res->name_checked = check_name;
 	mxf_answer_init(&res->answer);
+	ws->query = &q; /* for mxf_lookup's unwinding, should the thread be cancelled */
 	run_stages(&q, res);
 	res->mx_final = q.mx_final;
 	res->sys_errno = q.sys_errno != 0 ? q.sys_errno : q.dns_opened ? q.dns.sys_errno : 0;
+	ws->query = NULL;
 	mxf_query_finish(&q);
 }
 

@@ -147,20 +147,21 @@ static int await_reply(int fd, const struct sockaddr_in *server, struct exchange
  * a fresh connected socket, never past STAGE_END.  Returns 1 answered, 0 silent, -1 unreachable,
  * -2 with errno set when no socket could be made (EMFILE, ENFILE, ENOMEM,
  * ENOBUFS): that says nothing about the server. */
-static int transact(const struct mxf_config *cfg, const struct sockaddr_in *server,
-		    struct exchange *x, int64_t stage_end)
+/* Closes the socket of a lookup cancelled while it waits (poll and
+ * recvfrom are cancellation points). */
+static void close_socket(void *fd)
 {
-	int64_t budget_end = mxf_now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
-	int rc = 0;
-	int fd;
+	close(*(int *)fd);
+}
 
-	if (budget_end > stage_end)
-		budget_end = stage_end;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -2;
+/* The attempts over FD, connected to SERVER, until BUDGET_END. */
+static int attempts(const struct mxf_config *cfg, int fd, const struct sockaddr_in *server,
+		    struct exchange *x, int64_t budget_end)
+{
+	int rc = 0;
+
 	if (connect(fd, (const struct sockaddr *)server, sizeof(*server)) != 0)
-		goto out;
+		return 0;
 	for (unsigned attempt = 0; attempt < cfg->wins_retries && rc == 0; attempt++) {
 		int64_t deadline = mxf_now_ms() + cfg->wins_timeout_ms;
 		if (deadline > budget_end)
@@ -172,8 +173,24 @@ static int transact(const struct mxf_config *cfg, const struct sockaddr_in *serv
 		if (deadline >= budget_end)
 			break; /* a WACK used the whole budget */
 	}
-out:
-	close(fd);
+	return rc;
+}
+
+static int transact(const struct mxf_config *cfg, const struct sockaddr_in *server,
+		    struct exchange *x, int64_t stage_end)
+{
+	int64_t budget_end = mxf_now_ms() + (int64_t)cfg->wins_timeout_ms * cfg->wins_retries;
+	int rc;
+	int fd;
+
+	if (budget_end > stage_end)
+		budget_end = stage_end;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -2;
+	pthread_cleanup_push(close_socket, &fd);
+	rc = attempts(cfg, fd, server, x, budget_end);
+	pthread_cleanup_pop(1);
 	return rc;
 }
 

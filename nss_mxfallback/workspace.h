@@ -31,6 +31,9 @@ struct mxf_workspace {
 	} kept;
 	struct mxf_dns_room dns;
 	struct mxf_mx_room mx;
+	/* The lookup's query while its stages run (lookup.c): what a
+	 * cancelled lookup closes. */
+	struct mxf_query *query;
 };
 
 /* This thread's workspace, marked busy; or, when it is busy already (a

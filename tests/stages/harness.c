@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <resolv.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -378,4 +379,36 @@ long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int open_descriptors(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+static void *lookup_until_cancelled(void *name)
+{
+	struct outcome o;
+
+	call3(name, AF_INET, BIG_BUFFER, &o);
+	return NULL; /* not reached when cancelled in the lookup */
+}
+
+void call3_cancelled_after(const char *name, unsigned ms)
+{
+	pthread_t t;
+	void *how;
+
+	ck_assert_int_eq(pthread_create(&t, NULL, lookup_until_cancelled, (void *)name), 0);
+	usleep(ms * 1000);
+	ck_assert_int_eq(pthread_cancel(t), 0);
+	ck_assert_int_eq(pthread_join(t, &how), 0);
+	ck_assert_ptr_eq(how, PTHREAD_CANCELED);
 }

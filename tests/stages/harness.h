@@ -80,6 +80,14 @@ const char *sorted_list(const char *list);
 /* Milliseconds on the monotonic clock. */
 long long now_ms(void);
 
+/* How many descriptors the process has open (/proc/self/fd). */
+int open_descriptors(void);
+
+/* Looks NAME up (gethostbyname3_r, AF_INET) on a thread of its own and
+ * cancels that thread after MS milliseconds; fails the case unless the
+ * thread ended cancelled, in the lookup. */
+void call3_cancelled_after(const char *name, unsigned ms);
+
 /* Fails the case unless O says STATUS, errno ERR and h_errno HERR. */
 #define ck_assert_outcome(o, st, e, he)                                                    \
 	do {                                                                               \

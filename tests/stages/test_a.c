@@ -232,6 +232,26 @@ START_TEST(test_no_server_listening_is_unavail_try_again)
 }
 END_TEST
 
+static void silent(struct fake_query *q)
+{
+	q->drop = true;
+}
+
+/* pthread_cancel() in the middle of a query (libresolv's poll() is a
+ * cancellation point) closes what the lookup opened for its dns_server
+ * lines: the program's descriptors are as they were. */
+START_TEST(test_a_cancelled_lookup_leaves_no_descriptor_open)
+{
+	int before;
+
+	serve(silent);
+	before = open_descriptors();
+	call3_cancelled_after("host.example.test", 300);
+	ck_assert_uint_eq(fake_dns_count(dns, NULL, ns_t_any), 1); /* it was waiting for a reply */
+	ck_assert_int_eq(open_descriptors(), before);
+}
+END_TEST
+
 Suite *a_suite(void)
 {
 	Suite *s = suite_create("a stage");
@@ -250,6 +270,7 @@ Suite *a_suite(void)
 	tcase_add_test(tc, test_servfail_is_try_again);
 	tcase_add_test(tc, test_refused_is_unavail_try_again);
 	tcase_add_test(tc, test_no_server_listening_is_unavail_try_again);
+	tcase_add_test(tc, test_a_cancelled_lookup_leaves_no_descriptor_open);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -28,6 +28,36 @@ static struct fake_nbns *serve(const struct fake_nb_script *script)
 	return nbns;
 }
 
+/* pthread_cancel() while a WINS server or a broadcast is waited for closes
+ * the stage's socket: the program's descriptors are as they were. */
+START_TEST(test_a_cancelled_wins_lookup_leaves_no_descriptor_open)
+{
+	struct fake_nbns *nbns = start_nbns(&silent);
+	int before;
+
+	harness_config("stages wins\nwins_server 127.0.0.1:%u\nwins_timeout 2000\n",
+		       fake_nbns_port(nbns));
+	before = open_descriptors();
+	call3_cancelled_after("printsrv", 300);
+	ck_assert_uint_eq(fake_nbns_count(nbns, NULL, 0), 1); /* it was waiting for a reply */
+	ck_assert_int_eq(open_descriptors(), before);
+}
+END_TEST
+
+START_TEST(test_a_cancelled_bcast_lookup_leaves_no_descriptor_open)
+{
+	struct fake_nbns *nbns = start_nbns(&silent);
+	int before;
+
+	harness_config("stages bcast\nbcast_address 127.0.0.1/32:%u\nbcast_timeout 1500\n",
+		       fake_nbns_port(nbns));
+	before = open_descriptors();
+	call3_cancelled_after("printsrv", 300);
+	ck_assert_uint_eq(fake_nbns_count(nbns, NULL, 0), 1);
+	ck_assert_int_eq(open_descriptors(), before);
+}
+END_TEST
+
 START_TEST(test_positive_answer_gives_its_addresses)
 {
 	struct fake_nbns *nbns = serve(&knows);
@@ -167,6 +197,8 @@ Suite *wins_suite(void)
 	tcase_add_test(tc, test_positive_answer_gives_its_addresses);
 	tcase_add_test(tc, test_negative_answer_is_host_not_found_at_once);
 	tcase_add_test(tc, test_silent_server_then_the_next_one_answers);
+	tcase_add_test(tc, test_a_cancelled_wins_lookup_leaves_no_descriptor_open);
+	tcase_add_test(tc, test_a_cancelled_bcast_lookup_leaves_no_descriptor_open);
 	tcase_add_test(tc, test_silent_server_is_skipped_by_the_next_lookup);
 	tcase_add_test(tc, test_reply_with_wrong_transaction_id_is_ignored);
 	tcase_add_test(tc, test_fifteen_character_name_is_sent);
