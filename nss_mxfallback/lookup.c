@@ -142,6 +142,7 @@ void mxf_lookup(const char *name, int family, bool check_name, struct mxf_worksp
 {
 	struct mxf_result *res = &ws->result;
 	const struct mxf_config *cfg;
+	struct unwind u = { .ws = ws };
 	int rc;
 
 	rc = mxf_config_acquire(&cfg);
@@ -156,7 +157,7 @@ void mxf_lookup(const char *name, int family, bool check_name, struct mxf_worksp
 		return;
 	}
 	mxf_nscd_warn_once(cfg);
-	struct unwind u = { ws, cfg };
+	u.cfg = cfg;
 	pthread_cleanup_push(unwind, &u);
 	if (!replay_kept(ws, name, family, check_name, cfg->generation))
 		mxf_lookup_with(cfg, name, family, check_name, NULL, ws);
