@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "suites.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 int main(void)
@@ -14,6 +15,14 @@ int main(void)
 	int failed;
 
 	harness_init();
+#ifdef __SANITIZE_ADDRESS__
+	/* GCC 12's ASan runtime reports a stack-buffer-overflow of its own when
+	 * a cleanup handler runs in a cancelled thread (its sigaltstack
+	 * interceptor, google/sanitizers#1399); the plain tree runs them. */
+	puts("# omitted: the stage tests' pthread_cancel() cases in the sanitizer tree "
+	     "(ASan's own false positive, google/sanitizers#1399)");
+	fflush(stdout);
+#endif
 	sr = srunner_create(mx_suite());
 	srunner_add_suite(sr, mxchoice_suite());
 	srunner_add_suite(sr, a_suite());
