@@ -263,6 +263,19 @@ enum nss_status _nss_mxfallback_gethostbyname_r(const char *name, struct hostent
 	return by_name(name, AF_INET, true, host, buffer, buflen, errnop, h_errnop, NULL, NULL);
 }
 
+/* An address neither the LMHOSTS file nor NetBIOS knows.  The module is no
+ * PTR source, and the package's hosts: line ends each lookup at the module
+ * unless it says UNAVAIL ([!UNAVAIL=return]): so UNAVAIL, as glibc reads a
+ * module without the function, with errno ENOENT (no such entry here, as
+ * nss_files says of a missing file) and HOST_NOT_FOUND; `dns` after it
+ * answers the PTR. */
+static enum nss_status not_here(int *errnop, int *h_errnop)
+{
+	*errnop = ENOENT;
+	*h_errnop = HOST_NOT_FOUND;
+	return NSS_STATUS_UNAVAIL;
+}
+
 /* The IPv4 address behind ADDR: plain, or IPv4-mapped IPv6 (as nss_dns
  * unmaps).  -1 for a family nss_dns refuses too; 1 for IPv6 we cannot know. */
 static int ipv4_of(const void *addr, socklen_t len, int af, uint32_t *out)
@@ -298,10 +311,8 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 		*h_errnop = NETDB_INTERNAL;
 		return NSS_STATUS_UNAVAIL;
 	}
-	if (kind > 0) {
-		*h_errnop = HOST_NOT_FOUND;
-		return NSS_STATUS_NOTFOUND;
-	}
+	if (kind > 0)
+		return not_here(errnop, h_errnop);
 	ws = mxf_workspace_get();
 	if (ws == NULL) {
 		*errnop = ENOMEM;
@@ -311,7 +322,9 @@ enum nss_status _nss_mxfallback_gethostbyaddr2_r(const void *addr, socklen_t len
 	mxf_lookup_address(v4, ws);
 	errno = saved_errno;
 	res = &ws->result;
-	if (res->outcome != MXF_FOUND || res->config_broken) {
+	if (res->outcome == MXF_NO_NAME && !res->config_broken) {
+		status = not_here(errnop, h_errnop);
+	} else if (res->outcome != MXF_FOUND || res->config_broken) {
 		status = not_found(res, false, errnop, h_errnop);
 	} else if (refuse_unusable(res, AF_INET, errnop, h_errnop, &status)) {
 		/* status set */

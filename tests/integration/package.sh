@@ -126,6 +126,17 @@ safe_defaults() { # safe_defaults WHICH-CONFIG
 			"$(in_root getent -s hosts:dns ahosts "$name"; echo "status $?")" \
 			"$(in_root curl ahosts "$name"; echo "status $?")"
 	done
+	# The module is no PTR source: an address it does not know goes on to
+	# dns (zones 100.51.198.in-addr.arpa and 8.b.d.0.1.0.0.2.ip6.arpa).
+	expect "$1: curl gets 198.51.100.7's PTR from dns (zone: 7 PTR web.example.test)" \
+		"198.51.100.7    web.example.test" "$(in_root curl hosts 198.51.100.7)"
+	expect "$1: curl gets 2001:db8::7's PTR from dns (zone: PTR web.example.test)" \
+		"2001:db8::7     web.example.test" "$(in_root curl hosts 2001:db8::7)"
+	expect "$1: getent (a mail program) gets 198.51.100.7's PTR from dns" \
+		"198.51.100.7    web.example.test" "$(in_root getent hosts 198.51.100.7)"
+	expect "$1: no PTR: not found, as dns alone" \
+		"$(in_root getent -s hosts:dns hosts 198.51.100.8; echo "status $?")" \
+		"$(in_root curl hosts 198.51.100.8; echo "status $?")"
 }
 safe_defaults "shipped config"
 # After the mx stage's verdict no later source may answer: dns, next on the
