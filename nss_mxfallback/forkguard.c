@@ -43,16 +43,21 @@ static void install(void)
 	handlers_ok = pthread_atfork(prepare, parent, child) == 0;
 }
 
-void mxf_fork_guard(pthread_mutex_t *mutex, pthread_cond_t *cond)
+void mxf_fork_guard(bool *guarded, pthread_mutex_t *mutex, pthread_cond_t *cond)
 {
-	pthread_once(&handlers_once, install);
-	if (!handlers_ok)
+	if (__atomic_load_n(guarded, __ATOMIC_ACQUIRE))
 		return;
+	pthread_once(&handlers_once, install);
+	/* Under the registry lock, which fork()'s prepare takes first: a fork
+	 * sees MUTEX either guarded and listed, or neither. */
 	pthread_mutex_lock(&registry);
-	if (n_guards < MXF_FORK_GUARDS) {
-		guards[n_guards].mutex = mutex;
-		guards[n_guards].cond = cond;
-		n_guards++;
+	if (!*guarded) {
+		if (handlers_ok && n_guards < MXF_FORK_GUARDS) {
+			guards[n_guards].mutex = mutex;
+			guards[n_guards].cond = cond;
+			n_guards++;
+		}
+		__atomic_store_n(guarded, true, __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&registry);
 }

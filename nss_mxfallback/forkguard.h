@@ -8,12 +8,15 @@
 #define MXF_FORKGUARD_H
 
 #include <pthread.h>
+#include <stdbool.h>
 
-/* Guards MUTEX (and COND, which may be NULL) from now on.  Call it once per
- * mutex, before the first lock; both must live as long as the process.  At
- * most MXF_FORK_GUARDS of them; past that (or when pthread_atfork fails) the
- * mutex is left as it was. */
+/* Guards MUTEX (and COND, which may be NULL) from now on, once: *GUARDED
+ * (false at first, read and set atomically here) says it is done, and is
+ * set only once MUTEX is on the list, so no thread locks MUTEX unguarded
+ * after a call returns.  Cheap once done: call it before every lock.
+ * Both must live as long as the process.  At most MXF_FORK_GUARDS of them;
+ * past that (or when pthread_atfork fails) the mutex is left as it was. */
 #define MXF_FORK_GUARDS 8
-void mxf_fork_guard(pthread_mutex_t *mutex, pthread_cond_t *cond);
+void mxf_fork_guard(bool *guarded, pthread_mutex_t *mutex, pthread_cond_t *cond);
 
 #endif

@@ -121,8 +121,8 @@ static void run_stages(struct mxf_query *q, struct mxf_result *res)
 }
 
 /* What a cancelled lookup (DNS and NetBIOS waits are cancellation points)
- * must not leave behind: the query's open resolver state, the hold on the
- * settings. */
+ * must not leave behind: its query's open resolver state, its hold on the
+ * settings, and the workspace, which the caller would have given back. */
 struct unwind {
 	struct mxf_workspace *ws;
 	const struct mxf_config *cfg;
@@ -132,10 +132,11 @@ static void unwind(void *arg)
 {
 	const struct unwind *u = arg;
 
-	if (u->ws->query != NULL)
-		mxf_query_finish(u->ws->query);
-	u->ws->query = NULL;
+	if (u->ws->query_open)
+		mxf_query_finish(&u->ws->query);
+	u->ws->query_open = false;
 	mxf_config_release(u->cfg);
+	mxf_workspace_put(u->ws);
 }
 
 void mxf_lookup(const char *name, int family, bool check_name, struct mxf_workspace *ws)
@@ -161,27 +162,30 @@ void mxf_lookup(const char *name, int family, bool check_name, struct mxf_worksp
 	pthread_cleanup_push(unwind, &u);
 	if (!replay_kept(ws, name, family, check_name, cfg->generation))
 		mxf_lookup_with(cfg, name, family, check_name, NULL, ws);
-	pthread_cleanup_pop(1);
+	pthread_cleanup_pop(0);
+	mxf_config_release(cfg);
 }
 
 void mxf_lookup_with(const struct mxf_config *cfg, const char *name, int family,
 		     bool check_name, const struct mxf_trace *trace, struct mxf_workspace *ws)
 {
 	struct mxf_result *res = &ws->result;
-	struct mxf_query q;
+	/* In the workspace, not on the stack: a cancelled lookup's cleanup
+	 * (mxf_lookup's unwind) runs after this frame is gone. */
+	struct mxf_query *q = &ws->query;
 
-	mxf_query_init(&q, name, family, cfg, trace, ws);
-	q.check_name = check_name;
+	mxf_query_init(q, name, family, cfg, trace, ws);
+	q->check_name = check_name;
+	ws->query_open = true;
 	res->config_broken = false;
 	res->generation = cfg->generation;
 	res->name_checked = check_name;
 	mxf_answer_init(&res->answer);
-	ws->query = &q; /* for mxf_lookup's unwinding, should the thread be cancelled */
-	run_stages(&q, res);
-	res->mx_final = q.mx_final;
-	res->sys_errno = q.sys_errno != 0 ? q.sys_errno : q.dns_opened ? q.dns.sys_errno : 0;
-	ws->query = NULL;
-	mxf_query_finish(&q);
+	run_stages(q, res);
+	res->mx_final = q->mx_final;
+	res->sys_errno = q->sys_errno != 0 ? q->sys_errno : q->dns_opened ? q->dns.sys_errno : 0;
+	ws->query_open = false;
+	mxf_query_finish(q);
 }
 
 static bool stage_enabled(const struct mxf_config *cfg, enum mxf_stage stage)
@@ -196,6 +200,7 @@ void mxf_lookup_address(uint32_t addr, struct mxf_workspace *ws)
 {
 	struct mxf_result *res = &ws->result;
 	const struct mxf_config *cfg;
+	struct unwind u = { .ws = ws };
 	int rc = mxf_config_acquire(&cfg);
 
 	ws->kept.valid = false; /* RES is about to hold another answer */
@@ -207,11 +212,14 @@ void mxf_lookup_address(uint32_t addr, struct mxf_workspace *ws)
 	if (rc != 0)
 		return;
 	res->outcome = MXF_NO_NAME;
+	u.cfg = cfg;
+	pthread_cleanup_push(unwind, &u);
 	if (stage_enabled(cfg, MXF_STAGE_LMHOSTS) && mxf_lmhosts_reverse(cfg, addr, &res->answer))
 		res->outcome = MXF_FOUND;
 	/* Off by default: it sends a packet to the address looked up. */
 	else if (cfg->wins_node_status && stage_enabled(cfg, MXF_STAGE_WINS) &&
 		 mxf_wins_node_status(cfg, addr, &res->answer))
 		res->outcome = MXF_FOUND;
+	pthread_cleanup_pop(0);
 	mxf_config_release(cfg);
 }

@@ -146,18 +146,6 @@ static struct mxf_snap *current_if_fresh(struct mxf_snap_cache *c, const char *k
 	return NULL;
 }
 
-/* Guards C's lock against fork() on its first use (outside the lock: the
- * fork handlers take the guard registry before the cache locks). */
-static void guard(struct mxf_snap_cache *c)
-{
-	bool no = false;
-
-	if (!__atomic_load_n(&c->guarded, __ATOMIC_ACQUIRE) &&
-	    __atomic_compare_exchange_n(&c->guarded, &no, true, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		mxf_fork_guard(&c->lock, &c->built);
-}
-
 struct mxf_snap *mxf_snap_acquire(struct mxf_snap_cache *c, const char *key,
 				  mxf_snap_build_fn build, void *arg)
 {
@@ -165,7 +153,7 @@ struct mxf_snap *mxf_snap_acquire(struct mxf_snap_cache *c, const char *key,
 	bool done;
 	int cancel_state;
 
-	guard(c);
+	mxf_fork_guard(&c->guarded, &c->lock, &c->built);
 	s = current_if_fresh(c, key);
 	if (s != NULL)
 		return s;

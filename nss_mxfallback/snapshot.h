@@ -45,7 +45,7 @@ struct mxf_snap_cache {
 	struct mxf_snap *current; /* guarded by lock */
 	bool building; /* guarded by lock: one thread reads the files, the rest wait */
 	pid_t builder; /* a child forked mid-build does not wait for it */
-	bool guarded; /* atomic: LOCK and BUILT survive fork() (forkguard.h) */
+	bool guarded; /* LOCK and BUILT survive fork() (forkguard.h) */
 };
 
 #define MXF_SNAP_CACHE_INIT \

@@ -38,17 +38,12 @@ static bool same_server(const struct sockaddr_in *a, const struct sockaddr_in *b
 	return a->sin_addr.s_addr == b->sin_addr.s_addr && a->sin_port == b->sin_port;
 }
 
-static pthread_once_t down_guard_once = PTHREAD_ONCE_INIT;
-
-static void guard_down_lock(void)
-{
-	mxf_fork_guard(&down_lock, NULL);
-}
+static bool down_lock_guarded;
 
 /* Every use of the list goes through here first. */
 static void lock_down_list(void)
 {
-	pthread_once(&down_guard_once, guard_down_lock);
+	mxf_fork_guard(&down_lock_guarded, &down_lock, NULL);
 	pthread_mutex_lock(&down_lock);
 }
 

@@ -23,7 +23,7 @@ static struct mxf_workspace *fresh(bool per_thread)
 	ws->busy = false;
 	ws->per_thread = per_thread;
 	ws->kept.valid = false;
-	ws->query = NULL;
+	ws->query_open = false;
 	return ws;
 }
 

@@ -31,9 +31,11 @@ struct mxf_workspace {
 	} kept;
 	struct mxf_dns_room dns;
 	struct mxf_mx_room mx;
-	/* The lookup's query while its stages run (lookup.c): what a
-	 * cancelled lookup closes. */
-	struct mxf_query *query;
+	/* The lookup's query (lookup.c): here, not on the stack, so that a
+	 * cancelled lookup's cleanup can close it; QUERY_OPEN while its
+	 * stages run. */
+	struct mxf_query query;
+	bool query_open;
 };
 
 /* This thread's workspace, marked busy; or, when it is busy already (a
