@@ -181,13 +181,14 @@ full:
 	r->n_known = n_known;
 }
 
-/* Unpacks the domain name at P into OUT; it must end exactly at END. */
-static int unpack_exact(const struct reader *r, const unsigned char *p, const unsigned char *end,
-			unsigned char out[NS_MAXCDNAME])
+/* Unpacks the domain name at P into OUT; it must end exactly at END, or
+ * (EXACT false) no later than END. */
+static int unpack_in(const struct reader *r, const unsigned char *p, const unsigned char *end,
+		     bool exact, unsigned char out[NS_MAXCDNAME])
 {
 	int used = ns_name_unpack(r->base, r->eom, p, out, NS_MAXCDNAME);
 
-	return used >= 0 && p + used == end ? 0 : -1;
+	return used >= 0 && (exact ? p + used == end : p + used <= end) ? 0 : -1;
 }
 
 /* Validates one record and indexes it; -1 only for a malformed record. */
@@ -198,23 +199,25 @@ static int take_record(struct mxf_dnsmsg *m, struct reader *r, ns_sect section,
 	struct mxf_dnsrr e = { .ttl = rr->ttl, .type = rr->type, .section = (uint8_t)section };
 	unsigned char target[NS_MAXCDNAME];
 
+	/* As nss_dns's getanswer_r: an address of the wrong size is skipped,
+	 * and bytes after a CNAME's target are not read. */
 	switch (e.type) {
 	case ns_t_a:
 	case ns_t_aaaa: {
 		size_t size = e.type == ns_t_a ? 4 : 16;
 		if (rr->rdlen != size)
-			return -1;
+			return 0;
 		memcpy(e.addr, rr->rdata, size);
 		index_record(m, r, &e, rr, NULL, NULL);
 		return 0;
 	}
 	case ns_t_cname:
-		if (unpack_exact(r, rr->rdata, end, target) != 0)
+		if (unpack_in(r, rr->rdata, end, false, target) != 0)
 			return -1;
 		index_record(m, r, &e, rr, target, rr->rdata);
 		return 0;
 	case ns_t_mx:
-		if (rr->rdlen < 3 || unpack_exact(r, rr->rdata + 2, end, target) != 0)
+		if (rr->rdlen < 3 || unpack_in(r, rr->rdata + 2, end, true, target) != 0)
 			return -1;
 		e.preference = ns_get16(rr->rdata);
 		index_record(m, r, &e, rr, target, rr->rdata + 2);

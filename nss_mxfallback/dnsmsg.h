@@ -59,9 +59,11 @@ struct mxf_mx {
 };
 
 /* Returns 0 when MSG is a well-formed response with one IN question and
- * every record of the answer section readable and, when it is of the asked
- * type or a CNAME, well formed (A/AAAA of the right size, MX/CNAME data
- * exactly one domain name); -1 otherwise.  Answer records of other types
+ * every record of the answer section readable and, when it is a CNAME or
+ * an MX the question asked, well formed (a CNAME's data starts with one
+ * domain name, an MX's is a preference and exactly one name); -1
+ * otherwise.  An A/AAAA record of the wrong size is skipped, as nss_dns's
+ * getanswer_r skips it.  Answer records of other types
  * are not judged, and nothing after the answer section is (nss_dns's
  * getanswer_r reads the answer section only: a broken authority section or
  * trailing bytes cost it no answer).  For an MX question the additional

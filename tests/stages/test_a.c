@@ -40,6 +40,16 @@ static void zone(struct fake_query *q)
 		q->reply.buf[9] = 1; /* NSCOUNT */
 		memcpy(q->reply.buf + q->reply.len, "\xc0\x0c\x00", 3);
 		q->reply.len += 3;
+	} else if (fake_asks(q, "shorta.example.test", ns_t_a)) {
+		/* An A of 5 bytes, then a good one. */
+		db_rr(&q->reply, ns_s_an, "shorta.example.test", ns_t_a, 300, "\xc0\x00\x02\x52\x01", 5);
+		db_a(&q->reply, ns_s_an, "shorta.example.test", "192.0.2.83", 300);
+	} else if (fake_asks(q, "cnamejunk.example.test", ns_t_a)) {
+		/* A CNAME to host.example.test with two bytes after the name. */
+		static const unsigned char target[] = "\x04" "host\x07" "example\x04" "test\x00\x01\x02";
+		db_rr(&q->reply, ns_s_an, "cnamejunk.example.test", ns_t_cname, 300, target,
+		      sizeof(target) - 1);
+		db_a(&q->reply, ns_s_an, "host.example.test", "192.0.2.80", 300);
 	} else if (fake_asks(q, "v4alias.example.test", ns_t_aaaa)) {
 		db_cname(&q->reply, "v4alias.example.test", "v4only.example.test", 300);
 	} else if (fake_asks(q, "nodata.example.test", ns_t_a) ||
@@ -150,6 +160,36 @@ START_TEST(test_broken_sections_after_the_answer_are_not_read)
 	ck_assert_outcome(&o, NSS_STATUS_SUCCESS, 0, NETDB_SUCCESS);
 	ck_assert_str_eq(o.name, "badtail.example.test");
 	ck_assert_str_eq(o.addrs, "192.0.2.81");
+}
+END_TEST
+
+/* NAME's answer is nss_dns's for the same reply, field by field. */
+static void expect_as_nss_dns(const char *name)
+{
+	struct outcome dns_o, o;
+
+	nss_dns_call3(dns, name, AF_INET, &dns_o);
+	call3(name, AF_INET, BIG_BUFFER, &o);
+	ck_assert_outcome(&o, dns_o.status, dns_o.err, dns_o.herr);
+	ck_assert_str_eq(o.name, dns_o.name);
+	ck_assert_str_eq(o.aliases, dns_o.aliases);
+	ck_assert_str_eq(o.addrs, dns_o.addrs);
+}
+
+/* nss_dns skips an address of the wrong size and reads no further than a
+ * CNAME's target; so does the module (both answer). */
+START_TEST(test_records_nss_dns_passes_over_are_passed_over)
+{
+	struct outcome o;
+
+	serve(zone);
+	expect_as_nss_dns("shorta.example.test");
+	call3("shorta.example.test", AF_INET, BIG_BUFFER, &o);
+	ck_assert_str_eq(o.addrs, "192.0.2.83");
+	expect_as_nss_dns("cnamejunk.example.test");
+	call3("cnamejunk.example.test", AF_INET, BIG_BUFFER, &o);
+	ck_assert_str_eq(o.name, "host.example.test");
+	ck_assert_str_eq(o.addrs, "192.0.2.80");
 }
 END_TEST
 
@@ -267,6 +307,7 @@ Suite *a_suite(void)
 	tcase_add_test(tc, test_cname_chain_gives_canonical_name_and_aliases);
 	tcase_add_test(tc, test_cname_without_address_is_tryagain_enoent);
 	tcase_add_test(tc, test_broken_sections_after_the_answer_are_not_read);
+	tcase_add_test(tc, test_records_nss_dns_passes_over_are_passed_over);
 	tcase_add_test(tc, test_nodata_is_no_data);
 	tcase_add_test(tc, test_nxdomain_is_host_not_found);
 	tcase_add_test(tc, test_servfail_is_try_again);

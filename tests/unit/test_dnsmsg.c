@@ -178,14 +178,36 @@ START_TEST(test_record_count_that_lies_is_rejected)
 }
 END_TEST
 
-START_TEST(test_a_record_of_wrong_size_is_rejected)
+/* nss_dns's getanswer_r skips an address of the wrong size and reads on. */
+START_TEST(test_a_record_of_wrong_size_is_skipped)
 {
 	db_start(&b, "h.test", ns_t_a);
 	db_rr(&b, ns_s_an, "h.test", ns_t_a, 60, "\x01\x02\x03\x04\x05", 5);
-	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	db_a(&b, ns_s_an, "h.test", "192.0.2.9", 60);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("h.test"), AF_INET, &ans), 1);
+	ck_assert_mem_eq(ans.addrs[0].bytes, "\xc0\x00\x02\x09", 4);
 	db_start(&b, "h.test", ns_t_aaaa);
 	db_rr(&b, ns_s_an, "h.test", ns_t_aaaa, 60, "\x01\x02\x03\x04", 4);
-	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	mxf_answer_init(&ans);
+	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("h.test"), AF_INET6, &ans), 0);
+}
+END_TEST
+
+/* Bytes after a CNAME's target are not read, as nss_dns does not. */
+START_TEST(test_bytes_after_a_cname_target_are_not_read)
+{
+	const unsigned char *canon;
+	uint32_t ttl = MXF_TTL_NONE;
+
+	db_start(&b, "a.test", ns_t_a);
+	db_rr(&b, ns_s_an, "a.test", ns_t_cname, 60, "\x01" "b\x04" "test\x00\x00\x07", 10);
+	db_a(&b, ns_s_an, "b.test", "192.0.2.10", 60);
+	ck_assert_int_eq(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
+	ck_assert_int_eq(mxf_dnsmsg_follow_cnames(&m, W("a.test"), &canon, NULL, &ttl), 1);
+	ck_assert_str_eq(T(canon), "b.test");
 }
 END_TEST
 
@@ -421,7 +443,7 @@ START_TEST(test_index_holds_at_most_its_limit_of_records)
 	ck_assert_uint_eq(mxf_dnsmsg_addresses(&m, ns_s_an, W("many.test"), AF_INET, &ans),
 			  MXF_DNSMSG_MAX_RRS);
 	/* A malformed record past the limit still makes the message malformed. */
-	db_rr(&b, ns_s_an, "many.test", ns_t_a, 60, "\x01\x02\x03", 3);
+	db_rr(&b, ns_s_an, "many.test", ns_t_cname, 60, "\x03" "abc", 4);
 	ck_assert_int_ne(mxf_dnsmsg_open(&m, b.buf, b.len), 0);
 }
 END_TEST
@@ -541,7 +563,8 @@ Suite *dnsmsg_suite(void)
 	tcase_add_test(tc, test_query_is_not_a_response);
 	tcase_add_test(tc, test_question_count_must_be_one);
 	tcase_add_test(tc, test_record_count_that_lies_is_rejected);
-	tcase_add_test(tc, test_a_record_of_wrong_size_is_rejected);
+	tcase_add_test(tc, test_a_record_of_wrong_size_is_skipped);
+	tcase_add_test(tc, test_bytes_after_a_cname_target_are_not_read);
 	tcase_add_test(tc, test_mx_rdata_with_extra_bytes_is_rejected);
 	tcase_add_test(tc, test_compression_pointer_to_question_is_read);
 	tcase_add_test(tc, test_compression_pointer_loop_is_rejected);
