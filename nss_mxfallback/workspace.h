@@ -1,10 +1,11 @@
 /* The memory one lookup works in (about 130 KB: a DNS reply of up to
- * NS_MAXMSG bytes, the indexes that read it, the answer), kept per thread
- * and reused: a lookup allocates nothing, and the heap is not grown and
- * trimmed again (two brk calls) for every name.  Freed by libc's own
- * free() when the thread exits (the key's destructor), so a thread's exit
- * never calls into this module, which may be unloaded by then; nothing in
- * it outlives the lookup but the ERANGE replay's answer (lookup.h). */
+ * NS_MAXMSG bytes, the indexes that read it, the query, the answer), kept
+ * per thread and reused: a lookup allocates nothing once its thread has
+ * one, and the heap is not grown and trimmed again (two brk calls) for
+ * every name.  Freed by libc's own free() when the thread exits (the key's
+ * destructor), so a thread's exit never calls into this module, which may
+ * be unloaded by then; nothing in it outlives the lookup but the ERANGE
+ * replay's answer (lookup.h). */
 #ifndef MXF_WORKSPACE_H
 #define MXF_WORKSPACE_H
 
