@@ -139,22 +139,30 @@ static void unwind(void *arg)
 	mxf_workspace_put(u->ws);
 }
 
-void mxf_lookup(const char *name, int family, bool check_name, struct mxf_workspace *ws)
+/* WS's result when the settings could not be had (RC from
+ * mxf_config_acquire): a broken config, or no memory.  No memset: the
+ * answer is large. */
+static void without_settings(struct mxf_workspace *ws, int rc)
 {
 	struct mxf_result *res = &ws->result;
+
+	ws->kept.valid = false;
+	res->config_broken = rc == MXF_CONFIG_BROKEN;
+	res->mx_final = false;
+	res->outcome = MXF_NO_RESOURCES;
+	res->sys_errno = ENOMEM;
+	mxf_answer_init(&res->answer);
+}
+
+void mxf_lookup(const char *name, int family, bool check_name, struct mxf_workspace *ws)
+{
 	const struct mxf_config *cfg;
 	struct unwind u = { .ws = ws };
 	int rc;
 
 	rc = mxf_config_acquire(&cfg);
 	if (rc != 0) {
-		ws->kept.valid = false;
-		/* No memset: the answer is large. */
-		res->config_broken = rc == MXF_CONFIG_BROKEN;
-		res->mx_final = false;
-		res->outcome = MXF_NO_RESOURCES;
-		res->sys_errno = ENOMEM;
-		mxf_answer_init(&res->answer);
+		without_settings(ws, rc);
 		return;
 	}
 	mxf_nscd_warn_once(cfg);
@@ -203,15 +211,16 @@ void mxf_lookup_address(uint32_t addr, struct mxf_workspace *ws)
 	struct unwind u = { .ws = ws };
 	int rc = mxf_config_acquire(&cfg);
 
+	if (rc != 0) {
+		without_settings(ws, rc);
+		return;
+	}
 	ws->kept.valid = false; /* RES is about to hold another answer */
-	res->config_broken = rc == MXF_CONFIG_BROKEN;
+	res->config_broken = false;
 	res->mx_final = false;
 	mxf_answer_init(&res->answer);
-	res->outcome = MXF_NO_RESOURCES;
-	res->sys_errno = ENOMEM;
-	if (rc != 0)
-		return;
 	res->outcome = MXF_NO_NAME;
+	res->sys_errno = 0;
 	u.cfg = cfg;
 	pthread_cleanup_push(unwind, &u);
 	if (stage_enabled(cfg, MXF_STAGE_LMHOSTS) && mxf_lmhosts_reverse(cfg, addr, &res->answer))
