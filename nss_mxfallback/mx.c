@@ -29,13 +29,13 @@ static uint32_t shuffle_seed(void)
  * a server that said SERVFAIL for one exchanger may know the next. */
 static void clear_reply(struct mxf_query *q)
 {
-	if (q->dns_opened && q->dns.buf != NULL)
+	if (q->dns_opened)
 		memset(q->dns.buf, 0, HFIXEDSZ);
 }
 
 static enum mxf_outcome server_answered(const struct mxf_query *q, enum mxf_outcome o)
 {
-	if (o == MXF_UNREACHABLE && q->dns.buf != NULL && (q->dns.buf[2] & 0x80) != 0)
+	if (o == MXF_UNREACHABLE && (q->dns.buf[2] & 0x80) != 0)
 		return MXF_SERVER_FAILED;
 	return o;
 }
